@@ -1,0 +1,271 @@
+//! Pool data: what the factory was given, checked once, with the client secret kept out of sight.
+
+use crate::error::{Error, Result};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value};
+use sha2::Sha256;
+use std::fmt;
+use std::time::Duration;
+
+/// Every call is bounded by this unless poolData says otherwise (`timeout`, in milliseconds).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How `login` proves the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthFlow {
+    UserSrp,
+    UserPassword,
+}
+
+/// A string that never shows in Debug or Display output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    pub user_pool_id: String,
+    /// The part of the pool id before `_`.
+    pub region: String,
+    /// The part after `_`: SRP hashes it into the verifier.
+    pub pool_name: String,
+    pub client_id: String,
+    client_secret: Option<Secret>,
+    pub endpoint: Option<String>,
+    pub auth_flow: AuthFlow,
+    pub timeout: Duration,
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// `poolData[key]` as a string, absent when missing or null.
+fn opt_string(data: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+    match data.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Error::invalid_param(format!(
+            "poolData.{key} must be a string"
+        ))),
+    }
+}
+
+impl PoolConfig {
+    /// Parse and check the factory's `poolData` (given as JSON by the facade).
+    pub fn from_json(json: &str) -> Result<Self> {
+        let value: Value = serde_json::from_str(json)
+            .map_err(|_| Error::invalid_param("poolData must be an object"))?;
+        let Value::Object(data) = value else {
+            return Err(Error::invalid_param("poolData must be an object"));
+        };
+
+        let user_pool_id = opt_string(&data, "UserPoolId")?
+            .ok_or_else(|| Error::invalid_param("poolData.UserPoolId is required"))?;
+        let (region, pool_name) = user_pool_id
+            .split_once('_')
+            .filter(|(region, name)| {
+                !region.is_empty()
+                    && region
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric())
+            })
+            .ok_or_else(|| {
+                Error::invalid_param(
+                    "poolData.UserPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEf123",
+                )
+            })?;
+        let (region, pool_name) = (region.to_owned(), pool_name.to_owned());
+
+        let client_id = opt_string(&data, "ClientId")?
+            .ok_or_else(|| Error::invalid_param("poolData.ClientId is required"))?;
+        if client_id.is_empty()
+            || client_id.len() > 128
+            || !client_id.chars().all(|c| is_word(c) || c == '+')
+        {
+            return Err(Error::invalid_param(
+                "poolData.ClientId must be 1-128 letters, digits, '_' or '+'",
+            ));
+        }
+
+        let client_secret = opt_string(&data, "ClientSecret")?
+            .filter(|s| !s.is_empty())
+            .map(Secret::new);
+
+        let endpoint = opt_string(&data, "endpoint")?.filter(|s| !s.is_empty());
+        if let Some(url) = &endpoint {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Error::invalid_param(
+                    "poolData.endpoint must be an http:// or https:// URL",
+                ));
+            }
+        }
+
+        let auth_flow = match opt_string(&data, "AuthFlow")?.as_deref() {
+            None | Some("USER_SRP_AUTH") => AuthFlow::UserSrp,
+            Some("USER_PASSWORD_AUTH") => AuthFlow::UserPassword,
+            Some(_) => {
+                return Err(Error::invalid_param(
+                    "poolData.AuthFlow must be USER_SRP_AUTH or USER_PASSWORD_AUTH",
+                ))
+            }
+        };
+
+        let timeout = match data.get("timeout") {
+            None | Some(Value::Null) => DEFAULT_TIMEOUT,
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(ms) if (1.0..=3_600_000.0).contains(&ms) => Duration::from_millis(ms as u64),
+                _ => {
+                    return Err(Error::invalid_param(
+                        "poolData.timeout must be a number of milliseconds between 1 and 3600000",
+                    ))
+                }
+            },
+            Some(_) => {
+                return Err(Error::invalid_param(
+                    "poolData.timeout must be a number of milliseconds",
+                ))
+            }
+        };
+
+        Ok(Self {
+            user_pool_id,
+            region,
+            pool_name,
+            client_id,
+            client_secret,
+            endpoint,
+            auth_flow,
+            timeout,
+        })
+    }
+
+    /// `SECRET_HASH` for `username`, when the app client has a secret:
+    /// base64(HMAC-SHA256(key = secret, msg = username + client id)).
+    pub fn secret_hash(&self, username: &str) -> Option<String> {
+        let secret = self.client_secret.as_ref()?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
+            .expect("HMAC accepts keys of any length");
+        mac.update(username.as_bytes());
+        mac.update(self.client_id.as_bytes());
+        Some(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<PoolConfig> {
+        PoolConfig::from_json(json)
+    }
+
+    #[test]
+    fn region_and_pool_name_come_from_the_pool_id() {
+        let c =
+            parse(r#"{"UserPoolId":"eu-west-3_AbC123","ClientId":"abc","Paranoia":7}"#).unwrap();
+        assert_eq!(c.region, "eu-west-3");
+        assert_eq!(c.pool_name, "AbC123");
+        assert_eq!(c.auth_flow, AuthFlow::UserSrp);
+        assert_eq!(c.timeout, DEFAULT_TIMEOUT);
+        assert!(c.secret_hash("alice").is_none());
+    }
+
+    #[test]
+    fn bad_pool_data_is_an_invalid_parameter_error_naming_the_field() {
+        for (json, field) in [
+            ("null", "poolData"),
+            ("[]", "poolData"),
+            (r#"{"ClientId":"abc"}"#, "UserPoolId"),
+            (
+                r#"{"UserPoolId":"nounderscore","ClientId":"abc"}"#,
+                "UserPoolId",
+            ),
+            (
+                r#"{"UserPoolId":"us-east-1_","ClientId":"abc"}"#,
+                "UserPoolId",
+            ),
+            (r#"{"UserPoolId":42,"ClientId":"abc"}"#, "UserPoolId"),
+            (r#"{"UserPoolId":"us-east-1_x"}"#, "ClientId"),
+            (
+                r#"{"UserPoolId":"us-east-1_x","ClientId":"a b"}"#,
+                "ClientId",
+            ),
+            (
+                r#"{"UserPoolId":"us-east-1_x","ClientId":"a","endpoint":"ftp://x"}"#,
+                "endpoint",
+            ),
+            (
+                r#"{"UserPoolId":"us-east-1_x","ClientId":"a","AuthFlow":"CUSTOM"}"#,
+                "AuthFlow",
+            ),
+            (
+                r#"{"UserPoolId":"us-east-1_x","ClientId":"a","timeout":-1}"#,
+                "timeout",
+            ),
+            (
+                r#"{"UserPoolId":"us-east-1_x","ClientId":"a","timeout":"5"}"#,
+                "timeout",
+            ),
+        ] {
+            let err = parse(json).unwrap_err();
+            assert_eq!(err.code, "InvalidParameterException", "{json}");
+            assert!(err.message.contains(field), "{json}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn secret_hash_matches_the_shared_vector() {
+        let v: Value = serde_json::from_str(include_str!("../../shared/srp-vectors.json")).unwrap();
+        for case in v["secret_hash_vectors"].as_array().unwrap() {
+            let json = serde_json::json!({
+                "UserPoolId": "us-east-1_x",
+                "ClientId": case["client_id"],
+                "ClientSecret": case["client_secret"],
+            });
+            let c = parse(&json.to_string()).unwrap();
+            assert_eq!(
+                c.secret_hash(case["username"].as_str().unwrap()).as_deref(),
+                case["expected_secret_hash_b64"].as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn debug_print_hides_the_client_secret() {
+        let c =
+            parse(r#"{"UserPoolId":"us-east-1_x","ClientId":"a","ClientSecret":"s3cr3t-value"}"#)
+                .unwrap();
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("s3cr3t-value"), "{printed}");
+        assert!(printed.contains("redacted"));
+    }
+
+    #[test]
+    fn options() {
+        let c = parse(
+            r#"{"UserPoolId":"us-east-1_x","ClientId":"a","AuthFlow":"USER_PASSWORD_AUTH","timeout":2500,"endpoint":"http://127.0.0.1:1"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.auth_flow, AuthFlow::UserPassword);
+        assert_eq!(c.timeout, Duration::from_millis(2500));
+        assert_eq!(c.endpoint.as_deref(), Some("http://127.0.0.1:1"));
+    }
+}

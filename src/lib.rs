@@ -1,0 +1,110 @@
+//! cognito-user-pool: a native drop-in for the npm package of that name. The methods live in one
+//! module per concern; [`call`] is the single door the N-API binding (module `node`) goes through.
+#![deny(unsafe_code)]
+
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod mfa;
+pub mod params;
+pub mod password;
+pub mod profile;
+pub mod session;
+pub mod signup;
+pub mod srp;
+
+#[cfg(feature = "node")]
+mod node;
+
+use crate::client::Cognito;
+use crate::config::PoolConfig;
+use crate::error::{code, Error, Result};
+use crate::params::Params;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// What the original resolved with when Cognito had nothing more to say.
+pub const SUCCESS: &str = "SUCCESS";
+
+/// The original's 17 methods, by their JS names.
+pub const METHODS: [&str; 17] = [
+    "signup",
+    "signupConfirm",
+    "signupResend",
+    "login",
+    "loginMfa",
+    "loginNewPasswordRequired",
+    "logout",
+    "refreshSession",
+    "getMfa",
+    "setMfa",
+    "profile",
+    "profileEdit",
+    "profileAttributeConfirm",
+    "profileEditPhoneNumber",
+    "passwordChange",
+    "passwordForgot",
+    "passwordReset",
+];
+
+fn to_json<T: Serialize>(result: Result<T>) -> Result<Value> {
+    result.and_then(|value| {
+        serde_json::to_value(value)
+            .map_err(|_| Error::new(code::INTERNAL, "could not encode the result"))
+    })
+}
+
+async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Value> {
+    match method {
+        "signup" => to_json(signup::signup(cognito, params).await),
+        "signupConfirm" => to_json(signup::signup_confirm(cognito, params).await),
+        "signupResend" => to_json(signup::signup_resend(cognito, params).await),
+        "login" => to_json(auth::login(cognito, params).await),
+        "loginMfa" => to_json(auth::login_mfa(cognito, params).await),
+        "loginNewPasswordRequired" => {
+            to_json(auth::login_new_password_required(cognito, params).await)
+        }
+        "logout" => to_json(session::logout(cognito, params).await),
+        "refreshSession" => to_json(session::refresh_session(cognito, params).await),
+        "getMfa" => to_json(mfa::get_mfa(cognito, params).await),
+        "setMfa" => to_json(mfa::set_mfa(cognito, params).await),
+        "profile" => to_json(profile::profile(cognito, params).await),
+        "profileEdit" => to_json(profile::profile_edit(cognito, params).await),
+        "profileAttributeConfirm" => {
+            to_json(profile::profile_attribute_confirm(cognito, params).await)
+        }
+        "profileEditPhoneNumber" => {
+            to_json(profile::profile_edit_phone_number(cognito, params).await)
+        }
+        "passwordChange" => to_json(password::password_change(cognito, params).await),
+        "passwordForgot" => to_json(password::password_forgot(cognito, params).await),
+        "passwordReset" => to_json(password::password_reset(cognito, params).await),
+        _ => Err(Error::invalid_param(format!(
+            "there is no method named {method}"
+        ))),
+    }
+}
+
+/// Run one method call to its end and answer with the JSON the facade reads:
+/// `{"ok": result}` or `{"error": {code, message, ...}}`. A panic inside becomes a coded error.
+pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: String) -> String {
+    let work = async move {
+        let config = config?;
+        let params = Params::from_json(&params)?;
+        let cognito = Cognito::connect(config).await;
+        dispatch(&cognito, &method, &params).await
+    };
+    let result = tokio::spawn(work).await.unwrap_or_else(|_| {
+        Err(Error::new(
+            code::INTERNAL,
+            "the call failed inside cognito-user-pool (a bug: please report it)",
+        ))
+    });
+    match result {
+        Ok(value) => json!({ "ok": value }),
+        Err(error) => json!({ "error": error }),
+    }
+    .to_string()
+}

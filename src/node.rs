@@ -1,0 +1,37 @@
+//! The N-API binding: one class holding the checked pool data, one door for every method.
+//! Results travel as JSON so the facade builds them (and its Errors) in the caller's realm.
+#![allow(unsafe_code)]
+
+use crate::config::PoolConfig;
+use crate::error::Result;
+use napi_derive::napi;
+use std::sync::Arc;
+
+#[napi]
+pub struct NativePool {
+    /// A bad poolData is kept as its error and reported by every call, never thrown.
+    config: Result<Arc<PoolConfig>>,
+}
+
+#[napi]
+impl NativePool {
+    /// `poolData` as JSON.
+    #[napi(constructor)]
+    pub fn new(pool_data: String) -> Self {
+        Self {
+            config: PoolConfig::from_json(&pool_data).map(Arc::new),
+        }
+    }
+
+    /// Run `method` with `params` (JSON); resolves with `{"ok":…}` or `{"error":…}` as JSON.
+    #[napi]
+    pub async fn call(&self, method: String, params: String) -> String {
+        crate::call(self.config.clone(), method, params).await
+    }
+}
+
+/// The original's method names, in one place for the facade.
+#[napi]
+pub fn method_names() -> Vec<String> {
+    crate::METHODS.iter().map(|m| m.to_string()).collect()
+}

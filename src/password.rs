@@ -1,0 +1,56 @@
+//! Passwords: `passwordChange` (signed in), `passwordForgot` and `passwordReset` (signed out).
+
+use crate::client::Cognito;
+use crate::error::Result;
+use crate::params::Params;
+use crate::session::access_token;
+use crate::signup::code_delivery;
+use serde_json::Value;
+
+/// `passwordChange(auth + { oldPassword, newPassword })`
+pub async fn password_change(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let old_password = params.string("oldPassword")?;
+    let new_password = params.string("newPassword")?;
+    let token = access_token(cognito, params).await?;
+    cognito
+        .client
+        .change_password()
+        .access_token(token)
+        .previous_password(old_password)
+        .proposed_password(new_password)
+        .send()
+        .await?;
+    Ok(crate::SUCCESS)
+}
+
+/// `passwordForgot({ username })`: Cognito sends a reset code.
+pub async fn password_forgot(cognito: &Cognito, params: &Params) -> Result<Value> {
+    let username = params.string("username")?;
+    let out = cognito
+        .client
+        .forgot_password()
+        .client_id(&cognito.config.client_id)
+        .username(username)
+        .set_secret_hash(cognito.config.secret_hash(username))
+        .send()
+        .await?;
+    Ok(code_delivery(out.code_delivery_details()))
+}
+
+/// `passwordReset({ username, passwordResetCode, newPassword })`
+pub async fn password_reset(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let username = params.string("username")?;
+    let code = params.string("passwordResetCode")?;
+    let new_password = params.string("newPassword")?;
+    cognito
+        .client
+        .confirm_forgot_password()
+        .client_id(&cognito.config.client_id)
+        .username(username)
+        .confirmation_code(code)
+        .password(new_password)
+        .set_secret_hash(cognito.config.secret_hash(username))
+        .send()
+        .await?;
+    Ok(crate::SUCCESS)
+}

@@ -1,0 +1,102 @@
+//! The user's attributes: `profile`, `profileEdit`, `profileAttributeConfirm`,
+//! `profileEditPhoneNumber`.
+
+use crate::client::Cognito;
+use crate::error::Result;
+use crate::mfa::set_sms_mfa;
+use crate::params::Params;
+use crate::session::access_token;
+use serde_json::{json, Value};
+
+/// `profile(auth)`: `[{ Name, Value }, ...]`.
+pub async fn profile(cognito: &Cognito, params: &Params) -> Result<Value> {
+    let token = access_token(cognito, params).await?;
+    let user = cognito.client.get_user().access_token(token).send().await?;
+    Ok(user
+        .user_attributes()
+        .iter()
+        .map(|a| json!({ "Name": a.name(), "Value": a.value() }))
+        .collect())
+}
+
+/// `profileEdit(auth + { attributes })`: a `Value` of null, undefined or '' deletes the attribute;
+/// `phone_number` is left to `profileEditPhoneNumber`. Only the calls needed are made.
+pub async fn profile_edit(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let attributes = params
+        .attribute_list("attributes")?
+        .ok_or_else(|| crate::error::Error::invalid_param("attributes is required"))?;
+    let token = access_token(cognito, params).await?;
+    let (updates, deletes): (Vec<_>, Vec<_>) = attributes
+        .into_iter()
+        .filter(|a| a.name != "phone_number")
+        .partition(|a| a.value.is_some());
+    if !updates.is_empty() {
+        cognito
+            .client
+            .update_user_attributes()
+            .access_token(&token)
+            .set_user_attributes(Some(updates.iter().map(|a| a.to_cognito()).collect()))
+            .send()
+            .await?;
+    }
+    if !deletes.is_empty() {
+        cognito
+            .client
+            .delete_user_attributes()
+            .access_token(&token)
+            .set_user_attribute_names(Some(deletes.into_iter().map(|a| a.name).collect()))
+            .send()
+            .await?;
+    }
+    Ok(crate::SUCCESS)
+}
+
+/// `profileAttributeConfirm(auth + { attribute, confirmationCode })`
+pub async fn profile_attribute_confirm(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let attribute = params.string("attribute")?;
+    let code = params.string("confirmationCode")?;
+    let token = access_token(cognito, params).await?;
+    cognito
+        .client
+        .verify_user_attribute()
+        .access_token(token)
+        .attribute_name(attribute)
+        .code(code)
+        .send()
+        .await?;
+    Ok(crate::SUCCESS)
+}
+
+/// `profileEditPhoneNumber(auth + { phone_number })`: sets the number, or, when it is null or
+/// undefined, turns SMS MFA off first (Cognito refuses to drop the number MFA relies on) and
+/// deletes it.
+pub async fn profile_edit_phone_number(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let phone_number = params.optional_string("phone_number")?;
+    let token = access_token(cognito, params).await?;
+    match phone_number {
+        Some(number) => {
+            let attribute = crate::params::Attribute {
+                name: "phone_number".into(),
+                value: Some(number.to_owned()),
+            };
+            cognito
+                .client
+                .update_user_attributes()
+                .access_token(&token)
+                .user_attributes(attribute.to_cognito())
+                .send()
+                .await?;
+        }
+        None => {
+            set_sms_mfa(cognito, &token, false).await?;
+            cognito
+                .client
+                .delete_user_attributes()
+                .access_token(&token)
+                .user_attribute_names("phone_number")
+                .send()
+                .await?;
+        }
+    }
+    Ok(crate::SUCCESS)
+}

@@ -1,0 +1,480 @@
+//! Cognito's SRP-6a client side (USER_SRP_AUTH, then the PASSWORD_VERIFIER answer), byte for byte
+//! as amazon-cognito-identity-js computes it: 3072-bit group of RFC 5054, SHA-256, HKDF "Caldera
+//! Derived Key", HMAC claim. Exponentiations with secret exponents (`a`, `x`, `a + u·x`) use
+//! crypto-bigint's constant-time Montgomery ladder with a public bit bound.
+//!
+//! The big-number work is CPU-bound (milliseconds): callers run it off the async workers.
+
+use crate::error::{Error, Result};
+use base64::Engine as _;
+use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+use crypto_bigint::{Odd, U3072};
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+use zeroize::{Zeroize, Zeroizing};
+
+const LIMBS: usize = U3072::LIMBS;
+const BYTES: usize = 384;
+type Monty = FixedMontyForm<LIMBS>;
+
+/// RFC 5054's 3072-bit prime; the generator is 2.
+const N_HEX: &str = concat!(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD",
+    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F",
+    "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
+    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510",
+    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
+    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C",
+    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
+);
+
+/// `a` is 128 random bytes, as in amazon-cognito-identity-js.
+const SMALL_A_BITS: u32 = 1024;
+/// `u` and `x` are SHA-256 outputs.
+const HASH_BITS: u32 = 256;
+/// Bound on `a + u·x` (< 2^1024 + 2^512), public, so the ladder's length leaks nothing.
+const S_EXPONENT_BITS: u32 = SMALL_A_BITS + 1;
+
+struct Group {
+    params: FixedMontyParams<LIMBS>,
+    g: Monty,
+    /// k = H(padHex(N) || padHex(g)), in Montgomery form.
+    k: Monty,
+}
+
+static GROUP: LazyLock<Group> = LazyLock::new(|| {
+    let n = U3072::from_be_hex(N_HEX);
+    let params = FixedMontyParams::new_vartime(Odd::new(n).expect("N is odd"));
+    let g = U3072::from_u8(2);
+    let k = uint_from_be(
+        &Sha256::new()
+            .chain_update(pad(&n))
+            .chain_update(pad(&g))
+            .finalize(),
+    )
+    .expect("a hash fits");
+    Group {
+        params,
+        g: Monty::new(&g, &params),
+        k: Monty::new(&k, &params),
+    }
+});
+
+/// Big-endian bytes of any length (up to 384) into a U3072.
+fn uint_from_be(bytes: &[u8]) -> Option<U3072> {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    let bytes = &bytes[start..];
+    if bytes.len() > BYTES {
+        return None;
+    }
+    let mut buf = Zeroizing::new([0u8; BYTES]);
+    buf[BYTES - bytes.len()..].copy_from_slice(bytes);
+    Some(U3072::from_be_slice(&buf[..]))
+}
+
+fn uint_from_hex(hex: &str) -> Option<U3072> {
+    let hex = hex.trim_start_matches('0');
+    if hex.len() > BYTES * 2 || !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let padded = format!("{hex:0>768}");
+    let mut bytes = Zeroizing::new([0u8; BYTES]);
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&padded[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(U3072::from_be_slice(&bytes[..]))
+}
+
+/// The reference's `padHex`: minimal big-endian bytes, with a 0x00 prepended when the top bit is
+/// set (Java's `BigInteger.toByteArray`). Zero is one 0x00 byte.
+fn pad(value: &U3072) -> Vec<u8> {
+    let bytes = value.to_be_bytes();
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(BYTES - 1);
+    let mut out = Vec::with_capacity(BYTES + 1 - start);
+    if bytes[start] & 0x80 != 0 {
+        out.push(0);
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out
+}
+
+/// `A.toString(16)`: lowercase hex without leading zeros.
+fn to_hex(value: &U3072) -> String {
+    let hex: String = value
+        .to_be_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() {
+        "0".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+fn hash_to_uint(parts: &[&[u8]]) -> U3072 {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update(part);
+    }
+    uint_from_be(&h.finalize()).expect("a hash fits")
+}
+
+/// What Cognito's PASSWORD_VERIFIER challenge carries.
+pub struct VerifierChallenge<'a> {
+    pub pool_name: &'a str,
+    /// `USER_ID_FOR_SRP`: the user's internal name, not the alias they typed.
+    pub user_id_for_srp: &'a str,
+    pub salt_hex: &'a str,
+    pub srp_b_hex: &'a str,
+    pub secret_block_b64: &'a str,
+}
+
+/// The answer to PASSWORD_VERIFIER.
+#[derive(PartialEq, Eq)]
+pub struct PasswordClaim {
+    pub signature_b64: String,
+    pub timestamp: String,
+}
+
+impl std::fmt::Debug for PasswordClaim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordClaim")
+            .field("timestamp", &self.timestamp)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One login's ephemeral key pair (a, A = g^a mod N). Independent of user and password, so it can
+/// be made before the server is asked anything.
+pub struct Ephemeral {
+    a: Zeroizing<U3072>,
+    big_a: U3072,
+}
+
+impl std::fmt::Debug for Ephemeral {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Ephemeral([redacted])")
+    }
+}
+
+impl Ephemeral {
+    /// A fresh pair from the OS CSPRNG.
+    pub fn generate() -> Result<Self> {
+        loop {
+            let mut bytes = Zeroizing::new([0u8; (SMALL_A_BITS / 8) as usize]);
+            getrandom::fill(&mut bytes[..]).map_err(|_| {
+                Error::new(
+                    crate::error::code::INTERNAL,
+                    "the OS random generator failed",
+                )
+            })?;
+            if let Some(pair) = Self::from_small_a(uint_from_be(&bytes[..]).expect("128 bytes fit"))
+            {
+                return Ok(pair);
+            }
+        }
+    }
+
+    /// None when A mod N would be 0 (a = 0), which the reference also refuses.
+    fn from_small_a(a: U3072) -> Option<Self> {
+        let group = &*GROUP;
+        let big_a = group.g.pow_bounded_exp(&a, SMALL_A_BITS).retrieve();
+        if big_a.is_zero_vartime() {
+            return None;
+        }
+        Some(Self {
+            a: Zeroizing::new(a),
+            big_a,
+        })
+    }
+
+    /// `SRP_A` as sent to InitiateAuth.
+    pub fn public_hex(&self) -> String {
+        to_hex(&self.big_a)
+    }
+
+    /// Compute the password claim for the server's challenge at `timestamp`.
+    pub fn password_claim(
+        &self,
+        challenge: &VerifierChallenge<'_>,
+        password: &str,
+        timestamp: String,
+    ) -> Result<PasswordClaim> {
+        let bad = |what: &str| {
+            Error::bad_response(format!(
+                "Cognito sent an invalid {what} in the SRP challenge"
+            ))
+        };
+        let group = &*GROUP;
+        let b = uint_from_hex(challenge.srp_b_hex).ok_or_else(|| bad("SRP_B"))?;
+        if b.rem_vartime(group.params.modulus().as_nz_ref())
+            .is_zero_vartime()
+        {
+            return Err(bad("SRP_B"));
+        }
+        let salt = uint_from_hex(challenge.salt_hex).ok_or_else(|| bad("SALT"))?;
+        let secret_block = base64::engine::general_purpose::STANDARD
+            .decode(challenge.secret_block_b64)
+            .map_err(|_| bad("SECRET_BLOCK"))?;
+
+        let u = compute_u(&self.big_a, &b);
+        if u.is_zero_vartime() {
+            return Err(bad("SRP_B"));
+        }
+        let x = compute_x(
+            &salt,
+            challenge.pool_name,
+            challenge.user_id_for_srp,
+            password,
+        );
+        let s = compute_s(&self.a, &b, &u, &x);
+        let key = derive_key(&s, &u);
+        let signature_b64 = sign(
+            &key[..],
+            challenge.pool_name,
+            challenge.user_id_for_srp,
+            &secret_block,
+            &timestamp,
+        );
+        Ok(PasswordClaim {
+            signature_b64,
+            timestamp,
+        })
+    }
+}
+
+/// u = H(padHex(A) || padHex(B))
+fn compute_u(big_a: &U3072, b: &U3072) -> U3072 {
+    hash_to_uint(&[&pad(big_a), &pad(b)])
+}
+
+/// x = H(padHex(salt) || H(poolName || userId || ":" || password)); the salt is read as a number
+/// first, so leading zero bytes drop out, as in the reference.
+fn compute_x(salt: &U3072, pool_name: &str, user_id: &str, password: &str) -> Zeroizing<U3072> {
+    let mut inner = Sha256::new();
+    inner.update(pool_name.as_bytes());
+    inner.update(user_id.as_bytes());
+    inner.update(b":");
+    inner.update(password.as_bytes());
+    let mut user_hash = inner.finalize();
+    let x = hash_to_uint(&[&pad(salt), &user_hash]);
+    user_hash.zeroize();
+    Zeroizing::new(x)
+}
+
+/// S = (B - k·g^x)^(a + u·x) mod N, the exponent not reduced (as in the reference).
+fn compute_s(a: &U3072, b: &U3072, u: &U3072, x: &U3072) -> Zeroizing<U3072> {
+    let group = &*GROUP;
+    let g_x = group.g.pow_bounded_exp(x, HASH_BITS);
+    let base = Monty::new(b, &group.params).sub(&group.k.mul(&g_x));
+    // u, x < 2^256 so u·x < 2^512 and a + u·x < 2^1025: no wrap in 3072 bits.
+    let exponent = Zeroizing::new(a.wrapping_add(&u.wrapping_mul(x)));
+    Zeroizing::new(base.pow_bounded_exp(&*exponent, S_EXPONENT_BITS).retrieve())
+}
+
+/// HKDF-SHA256(ikm = padHex(S), salt = padHex(u), info = "Caldera Derived Key"), 16 bytes.
+fn derive_key(s: &U3072, u: &U3072) -> Zeroizing<[u8; 16]> {
+    let ikm = Zeroizing::new(pad(s));
+    let mut key = Zeroizing::new([0u8; 16]);
+    Hkdf::<Sha256>::new(Some(&pad(u)), &ikm)
+        .expand(b"Caldera Derived Key", &mut key[..])
+        .expect("16 bytes is a valid HKDF-SHA256 length");
+    key
+}
+
+/// base64(HMAC-SHA256(key, poolName || userId || secretBlock || timestamp))
+fn sign(
+    key: &[u8],
+    pool_name: &str,
+    user_id: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(pool_name.as_bytes());
+    mac.update(user_id.as_bytes());
+    mac.update(secret_block);
+    mac.update(timestamp.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// The claim's clock, in the reference's format: `Tue Nov 3 05:04:03 UTC 2026` (day not padded).
+pub fn timestamp(unix_seconds: i64) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short] [month repr:short] [day padding:none] [hour]:[minute]:[second] UTC [year]"
+    );
+    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .format(&format)
+        .expect("the format has only fields every date has")
+}
+
+pub fn now_timestamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    timestamp(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn vectors() -> Value {
+        serde_json::from_str(include_str!("../../shared/srp-vectors.json")).unwrap()
+    }
+
+    fn hex_of_padded(value: &U3072) -> String {
+        pad(value).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn check_case(case: &Value) {
+        let name = case["name"].as_str().unwrap();
+        let input = &case["input"];
+        let expected = &case["expected"];
+        let s = |key: &str| input[key].as_str().unwrap();
+
+        // Divergence cases give only A, the key and the signature; the rest is checked when given.
+        let check = |field: &str, actual: String| {
+            if let Some(want) = expected[field].as_str() {
+                assert_eq!(actual, want, "{name}: {field}");
+            }
+        };
+
+        let pair = Ephemeral::from_small_a(uint_from_hex(s("small_a_hex")).unwrap()).unwrap();
+        assert_eq!(
+            pair.public_hex(),
+            expected["srp_a_hex"].as_str().unwrap(),
+            "{name}: A"
+        );
+        let b = uint_from_hex(s("srp_b_hex")).unwrap();
+        let u = compute_u(&pair.big_a, &b);
+        check("u_hex", hex_of_padded(&u));
+        let salt = uint_from_hex(s("salt_hex")).unwrap();
+        let x = compute_x(&salt, s("pool_name"), s("user_id_for_srp"), s("password"));
+        check("x_hex", hex_of_padded(&x));
+        let big_s = compute_s(&pair.a, &b, &u, &x);
+        check("s_hex", hex_of_padded(&big_s));
+        let key = derive_key(&big_s, &u);
+        let key_hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            key_hex,
+            expected["hkdf_key_hex"].as_str().unwrap(),
+            "{name}: key"
+        );
+
+        assert_eq!(
+            timestamp(input["timestamp_epoch_s"].as_i64().unwrap()),
+            s("timestamp")
+        );
+        let claim = pair
+            .password_claim(
+                &VerifierChallenge {
+                    pool_name: s("pool_name"),
+                    user_id_for_srp: s("user_id_for_srp"),
+                    salt_hex: s("salt_hex"),
+                    srp_b_hex: s("srp_b_hex"),
+                    secret_block_b64: s("secret_block_b64"),
+                },
+                s("password"),
+                s("timestamp").to_owned(),
+            )
+            .unwrap();
+        assert_eq!(
+            claim.signature_b64,
+            expected["password_claim_signature_b64"].as_str().unwrap(),
+            "{name}: signature"
+        );
+    }
+
+    #[test]
+    fn k_matches_the_reference() {
+        let v = vectors();
+        let k = GROUP.k.retrieve();
+        assert_eq!(
+            to_hex(&k),
+            v["group"]["k_hex"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches('0')
+        );
+        assert_eq!(
+            to_hex(GROUP.params.modulus().as_ref()),
+            v["group"]["N_hex"].as_str().unwrap()
+        );
+    }
+
+    #[test]
+    fn reproduces_every_reference_vector() {
+        let v = vectors();
+        let cases = v["vectors"].as_array().unwrap();
+        assert!(cases.len() >= 3);
+        for case in cases {
+            check_case(case);
+        }
+    }
+
+    #[test]
+    fn follows_the_js_reference_where_pycognito_differs() {
+        let v = vectors();
+        for case in v["divergence_cases"].as_array().unwrap() {
+            check_case(case);
+        }
+    }
+
+    #[test]
+    fn timestamps_match_the_reference_format() {
+        let v = vectors();
+        for case in v["timestamp_vectors"].as_array().unwrap() {
+            assert_eq!(
+                timestamp(case["epoch_s"].as_i64().unwrap()),
+                case["expected"].as_str().unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn pad_follows_java_to_byte_array() {
+        assert_eq!(pad(&U3072::from_u8(0)), vec![0]);
+        assert_eq!(pad(&U3072::from_u8(0x7f)), vec![0x7f]);
+        assert_eq!(pad(&U3072::from_u8(0x80)), vec![0, 0x80]);
+        assert_eq!(pad(&U3072::from_u16(0x0102)), vec![1, 2]);
+    }
+
+    #[test]
+    fn rejects_a_server_b_that_is_zero_mod_n_or_not_hex() {
+        let pair = Ephemeral::generate().unwrap();
+        for bad_b in ["0", N_HEX, "zz", &"f".repeat(800)] {
+            let err = pair
+                .password_claim(
+                    &VerifierChallenge {
+                        pool_name: "p",
+                        user_id_for_srp: "u",
+                        salt_hex: "01",
+                        srp_b_hex: bad_b,
+                        secret_block_b64: "AAAA",
+                    },
+                    "pw",
+                    now_timestamp(),
+                )
+                .unwrap_err();
+            assert_eq!(err.code, "UnknownError");
+            assert!(err.message.contains("SRP_B"));
+        }
+    }
+
+    #[test]
+    fn fresh_pairs_differ_and_debug_hides_them() {
+        let one = Ephemeral::generate().unwrap();
+        let two = Ephemeral::generate().unwrap();
+        assert_ne!(one.public_hex(), two.public_hex());
+        assert_eq!(format!("{one:?}"), "Ephemeral([redacted])");
+    }
+}
