@@ -9,6 +9,8 @@ use crate::config::PoolConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
+use aws_sdk_cognitoidentityprovider::config::interceptors::InterceptorContext;
+use aws_sdk_cognitoidentityprovider::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_cognitoidentityprovider::Client;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -52,7 +54,48 @@ async fn build(config: &PoolConfig) -> Client {
     if let Some(endpoint) = &config.endpoint {
         loader = loader.endpoint_url(endpoint);
     }
-    Client::new(&loader.load().await)
+    let sdk_config = loader.load().await;
+    let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&sdk_config)
+        .retry_classifier(NeverRetryLimitExceeded)
+        .build();
+    Client::from_conf(config)
+}
+
+/// Cognito's `LimitExceededException` means "too many attempts for this user" (codes, password
+/// resets), which a retry only makes worse; the SDK's standard classifier would retry it as
+/// throttling. `TooManyRequestsException` and 5xx are still retried, with backoff and jitter.
+#[derive(Debug)]
+struct NeverRetryLimitExceeded;
+
+fn is_limit_exceeded(error_type: &str) -> bool {
+    // `__type` may be qualified (`ns#Name`), the header may carry a suffix (`Name:uri`).
+    let name = error_type.rsplit('#').next().unwrap_or(error_type);
+    name.split(':').next() == Some("LimitExceededException")
+}
+
+impl ClassifyRetry for NeverRetryLimitExceeded {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let Some(response) = ctx.response() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let from_header = response
+            .headers()
+            .get("x-amzn-errortype")
+            .is_some_and(is_limit_exceeded);
+        let from_body = || {
+            let body: serde_json::Value = serde_json::from_slice(response.body().bytes()?).ok()?;
+            Some(is_limit_exceeded(body.get("__type")?.as_str()?))
+        };
+        if from_header || from_body() == Some(true) {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "NeverRetryLimitExceeded"
+    }
 }
 
 /// What every method works with: the checked pool data and its shared client.
@@ -80,5 +123,53 @@ impl Cognito {
             map.insert("SECRET_HASH".to_owned(), hash);
         }
         map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
+    use aws_smithy_runtime_api::client::interceptors::context::Input;
+    use aws_smithy_types::body::SdkBody;
+
+    fn classify(header: Option<&str>, body: &str) -> RetryAction {
+        let mut response =
+            HttpResponse::new(400.try_into().unwrap(), SdkBody::from(body.to_owned()));
+        if let Some(value) = header {
+            response
+                .headers_mut()
+                .insert("x-amzn-errortype", value.to_owned());
+        }
+        let mut ctx = InterceptorContext::new(Input::doesnt_matter());
+        ctx.set_response(response);
+        NeverRetryLimitExceeded.classify_retry(&ctx)
+    }
+
+    #[test]
+    fn limit_exceeded_is_never_retried() {
+        assert_eq!(
+            classify(Some("LimitExceededException:http://x"), "{}"),
+            RetryAction::RetryForbidden
+        );
+        assert_eq!(
+            classify(
+                None,
+                r#"{"__type":"com.amazonaws#LimitExceededException","message":"m"}"#
+            ),
+            RetryAction::RetryForbidden
+        );
+    }
+
+    #[test]
+    fn other_answers_are_left_to_the_standard_classifiers() {
+        assert_eq!(
+            classify(None, r#"{"__type":"TooManyRequestsException"}"#),
+            RetryAction::NoActionIndicated
+        );
+        assert_eq!(
+            classify(Some("NotAuthorizedException"), "not json"),
+            RetryAction::NoActionIndicated
+        );
     }
 }

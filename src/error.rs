@@ -3,7 +3,7 @@
 //! The JS facade turns the serialised form into a real `Error` in the caller's realm, so this type
 //! only carries data: `code`, `message` and, for server answers, `statusCode`, `requestId`, `retryable`.
 
-use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::RequestId;
 use serde::Serialize;
 use std::fmt;
@@ -75,6 +75,20 @@ fn is_throttling(code: &str) -> bool {
     matches!(code, "TooManyRequestsException" | "ThrottlingException")
 }
 
+/// The messages of an error and its sources, joined (the SDK's Debug forms are too noisy to show).
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(err);
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
+}
+
 /// Map any SDK failure of any Cognito operation. Only the server's code and message are kept:
 /// the SDK's own Debug output can include request parts, and nothing from the request may leak.
 impl<E> From<SdkError<E, aws_sdk_cognitoidentityprovider::config::http::HttpResponse>> for Error
@@ -103,10 +117,7 @@ where
                 Error::network("Cognito did not answer before the timeout")
             }
             SdkError::DispatchFailure(failure) => {
-                let mut e = Error::network(format!(
-                    "Could not reach Cognito: {}",
-                    DisplayErrorContext(&err)
-                ));
+                let mut e = Error::network(format!("Could not reach Cognito: {}", chain(&err)));
                 if failure.is_timeout() {
                     e.message = "Cognito did not answer before the timeout".into();
                 }
@@ -123,7 +134,7 @@ where
             }
             _ => Error::new(
                 code::UNKNOWN,
-                format!("Cognito request failed: {}", DisplayErrorContext(&err)),
+                format!("Cognito request failed: {}", chain(&err)),
             ),
         }
     }

@@ -1,0 +1,173 @@
+'use strict'
+
+// The calling convention of SPEC section 2, for every method: callbacks exactly once and
+// asynchronously, promises without a callback, coded Errors for bad input before any request.
+
+const test = require('ava')
+const http = require('node:http')
+const { spawnSync } = require('node:child_process')
+const path = require('node:path')
+const cognitoUserPool = require('..')
+const { createPool, loggedInUser, viaCallback } = require('./helpers')
+
+const METHODS = {
+  signup: { username: 'u', password: 'p' },
+  signupConfirm: { username: 'u', confirmationCode: '123456' },
+  signupResend: { username: 'u' },
+  login: { username: 'u', password: 'p' },
+  loginMfa: { username: 'u', loginSession: 's', mfaCode: '123456' },
+  loginNewPasswordRequired: { username: 'u', loginSession: 's', newPassword: 'p' },
+  logout: {},
+  refreshSession: { username: 'u', refreshToken: 'r' },
+  getMfa: {},
+  setMfa: { enableMfa: true },
+  profile: {},
+  profileEdit: { attributes: [] },
+  profileAttributeConfirm: { attribute: 'email', confirmationCode: '123456' },
+  profileEditPhoneNumber: { phone_number: '+15555550100' },
+  passwordChange: { oldPassword: 'a', newPassword: 'b' },
+  passwordForgot: { username: 'u' },
+  passwordReset: { username: 'u', passwordResetCode: '123456', newPassword: 'p' },
+}
+const AUTH_METHODS = ['logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
+
+// A poolData whose endpoint nothing listens on: a request sent would end in NetworkError, so an
+// InvalidParameterException proves the params were refused before any request.
+const offline = cognitoUserPool({ UserPoolId: 'us-east-1_Offline1', ClientId: 'client1', endpoint: 'http://127.0.0.1:9', timeout: 3000 })
+
+test('the factory exposes the 17 methods of the original and never throws', (t) => {
+  t.deepEqual(Object.getOwnPropertyNames(Object.getPrototypeOf(offline)).filter((n) => n !== 'constructor').sort(), Object.keys(METHODS).sort())
+  for (const bad of [undefined, null, 42, 'x', [], { UserPoolId: 7 }, { get UserPoolId() { throw new Error('x') } }]) {
+    t.notThrows(() => {
+      try {
+        cognitoUserPool(bad)
+      } catch (err) {
+        if (err.message !== 'x') throw err
+      }
+    })
+  }
+})
+
+test('bad poolData is reported through the callback of the first call, with a code', async (t) => {
+  for (const [poolData, field] of [
+    [undefined, 'poolData'],
+    [{ ClientId: 'c' }, 'UserPoolId'],
+    [{ UserPoolId: 'nounderscore', ClientId: 'c' }, 'UserPoolId'],
+    [{ UserPoolId: 'us-east-1_abc' }, 'ClientId'],
+    [{ UserPoolId: 'us-east-1_abc', ClientId: 'c', timeout: 'soon' }, 'timeout'],
+  ]) {
+    const { err, result, calls } = await viaCallback(cognitoUserPool(poolData), 'login', { username: 'u', password: 'p' })
+    t.true(err instanceof Error)
+    t.is(err.code, 'InvalidParameterException')
+    t.is(err.name, 'InvalidParameterException')
+    t.true(err.message.includes(field), err.message)
+    t.is(result, undefined)
+    t.is(calls, 1)
+  }
+})
+
+for (const [method, valid] of Object.entries(METHODS)) {
+  test(`${method}: missing or mistyped params give InvalidParameterException before any request`, async (t) => {
+    const needsAuth = AUTH_METHODS.includes(method)
+    // A token that decodes, so only the field under test is wrong.
+    const jwt = ['{"alg":"none"}', '{"exp":1}', ''].map((p) => Buffer.from(p).toString('base64url')).join('.')
+    const auth = needsAuth ? { username: 'u', accessToken: `${jwt}sig` } : {}
+    const optional = ['enableMfa', 'phone_number']
+    const cases = [null, 'params', 42, [], {}]
+    for (const field of Object.keys(valid)) {
+      const { [field]: _omitted, ...rest } = valid
+      if (!optional.includes(field)) cases.push({ ...auth, ...rest })
+      cases.push({ ...auth, ...valid, [field]: 12345 })
+    }
+    if (needsAuth) {
+      cases.push(
+        { ...valid, accessToken: auth.accessToken }, // no username
+        { ...valid, username: 'u' }, // no token
+        { ...valid, username: 'u', accessToken: 'garbage' },
+        { ...valid, username: 'u', accessToken: 12345 },
+        { ...valid, username: 'u', refreshToken: 12345 },
+      )
+    }
+    for (const params of cases) {
+      const { err, result, calls } = await viaCallback(offline, method, params)
+      t.true(err instanceof Error, `${method} ${JSON.stringify(params)}`)
+      t.is(err.code, 'InvalidParameterException', `${method} ${JSON.stringify(params)}: ${err.message}`)
+      t.is(result, undefined)
+      t.is(calls, 1)
+      t.false(err.message.includes('12345'), 'the message never quotes a value')
+    }
+  })
+}
+
+test('a missing access token says "User is not authenticated", as the original did', async (t) => {
+  const err = await t.throwsAsync(offline.profile({ username: 'u' }))
+  t.is(err.code, 'InvalidParameterException')
+  t.regex(err.message, /^User is not authenticated/)
+})
+
+test('callbacks run asynchronously, once, with null as err on success; without a callback a Promise', async (t) => {
+  const poolData = await createPool()
+  const pool = cognitoUserPool(poolData)
+  const user = await loggedInUser(poolData)
+  let sync = true
+  const outcome = viaCallback(pool, 'profile', user.auth)
+  sync = false
+  const { err, result, calls, returned } = await outcome
+  t.false(sync)
+  t.is(err, null)
+  t.is(calls, 1)
+  t.is(returned, undefined)
+  t.true(Array.isArray(result))
+  const promised = pool.profile(user.auth)
+  t.true(promised instanceof Promise)
+  t.deepEqual(await promised, result)
+})
+
+test('server errors carry code, name, message, statusCode and retryable', async (t) => {
+  const poolData = await createPool()
+  const err = await t.throwsAsync(cognitoUserPool(poolData).login({ username: 'nobody-here', password: 'Wrong-Pass-1!' }))
+  t.true(err instanceof Error)
+  t.true(['UserNotFoundException', 'NotAuthorizedException'].includes(err.code), err.code)
+  t.is(err.name, err.code)
+  t.is(err.statusCode, 400)
+  t.is(err.retryable, false)
+  t.truthy(err.message)
+})
+
+test('a refused connection is a NetworkError through the callback', async (t) => {
+  const { err, calls } = await viaCallback(offline, 'login', { username: 'u', password: 'p' })
+  t.is(err.code, 'NetworkError')
+  t.is(err.retryable, true)
+  t.is(calls, 1)
+})
+
+test('a server that never answers ends in NetworkError within poolData.timeout', async (t) => {
+  const sockets = new Set()
+  const server = http.createServer(() => {}) // accepts, never answers
+  server.on('connection', (s) => sockets.add(s))
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  const pool = cognitoUserPool({ UserPoolId: 'us-east-1_Silent1', ClientId: 'c', endpoint: `http://127.0.0.1:${server.address().port}`, timeout: 500 })
+  const started = Date.now()
+  const err = await t.throwsAsync(pool.signupResend({ username: 'u' }))
+  const elapsed = Date.now() - started
+  for (const s of sockets) s.destroy()
+  server.close()
+  t.is(err.code, 'NetworkError')
+  t.true(elapsed < 5000, `took ${elapsed} ms`)
+})
+
+test('an exception thrown by a callback is an ordinary uncaught exception, not swallowed', (t) => {
+  const script = `
+    const pool = require(${JSON.stringify(path.join(__dirname, '..'))})({})
+    process.on('uncaughtException', (e) => { console.log('uncaught:' + e.message); process.exit(0) })
+    process.on('unhandledRejection', () => { console.log('swallowed into a promise'); process.exit(1) })
+    pool.profile({}, () => { throw new Error('boom') })
+  `
+  const out = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20000 })
+  t.is(out.stdout.trim(), 'uncaught:boom', out.stderr)
+})
+
+test('a callback that is not a function is a TypeError, as in Node core', (t) => {
+  const err = t.throws(() => offline.profile({}, 'not a function'))
+  t.is(err.code, 'ERR_INVALID_ARG_TYPE')
+})

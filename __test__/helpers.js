@@ -1,0 +1,53 @@
+'use strict'
+
+// Test helpers: pools and users set up on the fakecloud that `npm test` started (FAKECLOUD_URL).
+
+const fakecloud = require('../scripts/fakecloud.js')
+const cognitoUserPool = require('..')
+
+const URL = process.env.FAKECLOUD_URL
+if (!URL) throw new Error('FAKECLOUD_URL is not set: run the tests with `npm test`')
+
+const PASSWORD = 'Correct-Horse-9!'
+
+const admin = (operation, body) => fakecloud.admin(URL, operation, body)
+const createPool = (options) => fakecloud.createPool(URL, options)
+const codes = (poolId, username) => fakecloud.codes(URL, poolId, username)
+const smsCode = (phone) => fakecloud.smsCode(URL, phone)
+const { unique } = fakecloud
+
+/** A signed-up, confirmed user of `poolData`; resolves `{ username, password, email }`. */
+async function confirmedUser(poolData, { attributes = [] } = {}) {
+  const pool = cognitoUserPool(poolData)
+  const username = unique('user')
+  const email = `${username}@example.com`
+  await pool.signup({ username, password: PASSWORD, attributes: [{ Name: 'email', Value: email }, ...attributes] })
+  const { confirmationCode } = await codes(poolData.UserPoolId, username)
+  await pool.signupConfirm({ username, confirmationCode })
+  return { username, password: PASSWORD, email }
+}
+
+/** A logged-in user: its credentials and tokens. */
+async function loggedInUser(poolData, options) {
+  const user = await confirmedUser(poolData, options)
+  const tokens = await cognitoUserPool(poolData).login({ username: user.username, password: user.password })
+  return { ...user, tokens, auth: { username: user.username, idToken: tokens.idToken, accessToken: tokens.accessToken } }
+}
+
+/** Call `pool[method](params, cb)` and resolve `{ err, result, calls }` once the callback ran;
+ * `calls` counts callback invocations seen within a short grace period after the first. */
+function viaCallback(pool, method, params) {
+  return new Promise((resolve) => {
+    let calls = 0
+    let first
+    const returned = pool[method](params, (err, result) => {
+      calls += 1
+      if (calls === 1) {
+        first = { err, result }
+        setTimeout(() => resolve({ ...first, calls, returned }), 50)
+      }
+    })
+  })
+}
+
+module.exports = { URL, PASSWORD, admin, unique, createPool, codes, smsCode, confirmedUser, loggedInUser, viaCallback }

@@ -1,0 +1,132 @@
+// Types of cognito-user-pool: the original's factory and 17 methods, callback or promise form.
+
+/** `require('cognito-user-pool')(poolData)`: never throws, never does I/O. */
+declare function cognitoUserPool(poolData: cognitoUserPool.PoolData): cognitoUserPool.CognitoUserPool
+
+declare namespace cognitoUserPool {
+  export interface PoolData {
+    /** `<region>_<id>`; the region is the part before `_`. */
+    UserPoolId: string
+    ClientId: string
+    /** The app client's secret, when it has one: SECRET_HASH is added where Cognito needs it. */
+    ClientSecret?: string
+    /** Override of the Cognito endpoint (else AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL). */
+    endpoint?: string
+    /** How `login` proves the password; SRP by default. */
+    AuthFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH'
+    /** Bound on each call, in milliseconds (default 10000). */
+    timeout?: number
+    /** Accepted and ignored: randomness comes from the OS CSPRNG. */
+    Paranoia?: number
+  }
+
+  /** An error as the callback or the promise receives it. */
+  export interface CognitoError extends Error {
+    /** Cognito's own code (e.g. `NotAuthorizedException`), or `InvalidParameterException`,
+     * `NetworkError`, `UnknownError`, `InternalErrorException`. Equal to `name`. */
+    code: string
+    statusCode?: number
+    requestId?: string
+    retryable?: boolean
+  }
+
+  export type Callback<T> = (err: CognitoError | null, result?: T) => void
+
+  export interface Attribute {
+    Name: string
+    Value: string
+  }
+
+  export interface AttributeEdit {
+    Name: string
+    /** null, undefined or '' deletes the attribute. */
+    Value?: string | null
+  }
+
+  /** A call authenticated by the user's tokens, or by a refresh token that is used first. */
+  export type Auth =
+    | { username: string; accessToken: string; idToken?: string; refreshToken?: undefined }
+    | { username: string; refreshToken: string }
+
+  export interface Tokens {
+    refreshToken: string
+    accessToken: string
+    /** The access token's `exp`, in seconds since the epoch. */
+    accessTokenExpiresAt: number
+    idToken: string
+    /** The id token's `exp`, in seconds since the epoch. */
+    idTokenExpiresAt: number
+  }
+
+  export type NextStepName =
+    | 'MFA_AUTH'
+    | 'NEW_PASSWORD_REQUIRED'
+    | 'SOFTWARE_TOKEN_MFA'
+    | 'SELECT_MFA_TYPE'
+    | 'MFA_SETUP'
+    | 'EMAIL_OTP'
+    | 'CUSTOM_CHALLENGE'
+
+  export interface NextStep {
+    nextStep: NextStepName
+    /** Pass it back to the method that answers this step. */
+    loginSession: string
+    /** Cognito's challenge parameters, for the steps the original did not know. */
+    challengeParameters?: Record<string, string>
+  }
+
+  export type LoginResult = Tokens | NextStep
+
+  export interface CodeDelivery {
+    CodeDeliveryDetails: {
+      Destination?: string
+      DeliveryMedium?: 'SMS' | 'EMAIL'
+      AttributeName?: string
+    }
+  }
+
+  export type MfaOptions = [{ DeliveryMedium: 'SMS'; AttributeName: 'phone_number' }] | null
+
+  export type Method<P, R> = {
+    (params: P, callback: Callback<R>): void
+    (params: P): Promise<R>
+  }
+
+  export interface CognitoUserPool {
+    signup: Method<{ username: string; password: string; attributes?: Attribute[] }, { username: string }>
+    signupConfirm: Method<{ username: string; confirmationCode: string }, 'SUCCESS'>
+    signupResend: Method<{ username: string }, CodeDelivery>
+    login: Method<{ username: string; password: string }, LoginResult>
+    loginMfa: Method<
+      { username: string; loginSession: string; mfaCode: string; mfaType?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' },
+      LoginResult
+    >
+    loginNewPasswordRequired: Method<
+      {
+        username: string
+        loginSession: string
+        newPassword: string
+        /** `{ name: value }`, as the original took them, or a `[{ Name, Value }]` list. */
+        attributes?: Record<string, string> | Attribute[]
+      },
+      LoginResult
+    >
+    logout: Method<Auth, 'SUCCESS'>
+    refreshSession: Method<{ username: string; refreshToken: string }, Tokens>
+    getMfa: Method<Auth, MfaOptions>
+    setMfa: Method<Auth & { enableMfa?: boolean }, 'SUCCESS'>
+    profile: Method<Auth, Attribute[]>
+    profileEdit: Method<Auth & { attributes: AttributeEdit[] }, 'SUCCESS'>
+    profileAttributeConfirm: Method<Auth & { attribute: string; confirmationCode: string }, 'SUCCESS'>
+    profileEditPhoneNumber: Method<Auth & { phone_number?: string | null }, 'SUCCESS'>
+    passwordChange: Method<Auth & { oldPassword: string; newPassword: string }, 'SUCCESS'>
+    passwordForgot: Method<{ username: string }, CodeDelivery>
+    passwordReset: Method<{ username: string; passwordResetCode: string; newPassword: string }, 'SUCCESS'>
+  }
+
+  /** The same factory, for `import cognitoUserPool from 'cognito-user-pool'`. */
+  const _default: typeof cognitoUserPool
+  export { _default as default }
+}
+
+export = cognitoUserPool

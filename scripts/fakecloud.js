@@ -1,0 +1,156 @@
+'use strict'
+
+// The test server: find fakecloud (or build it once into a cache outside the clone), start it on a
+// free loopback port, wait until it is healthy, and stop it by PID.
+
+const { spawn, spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const net = require('node:net')
+const os = require('node:os')
+const path = require('node:path')
+
+const VERSION = '0.51.0'
+const CACHE_DIR =
+  process.env.COGNITO_USER_POOL_CACHE ||
+  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cognito-user-pool')
+const INSTALL_ROOT = path.join(CACHE_DIR, 'fakecloud')
+const CACHED_BIN = path.join(INSTALL_ROOT, 'bin', process.platform === 'win32' ? 'fakecloud.exe' : 'fakecloud')
+
+function versionOf(bin) {
+  const out = spawnSync(bin, ['--version'], { encoding: 'utf8' })
+  return out.status === 0 ? out.stdout.trim() : null
+}
+
+/** Path of a fakecloud 0.51.0 binary, building it with cargo the first time (about 30 minutes). */
+function ensureInstalled({ log = console.error } = {}) {
+  const candidates = [process.env.FAKECLOUD_BIN, CACHED_BIN].filter(Boolean)
+  for (const bin of candidates) {
+    const version = fs.existsSync(bin) && versionOf(bin)
+    if (version && version.includes(VERSION)) return bin
+  }
+  log(
+    `fakecloud ${VERSION} is not in ${INSTALL_ROOT}: building it once with cargo ` +
+      '(about 30 minutes on 2 cores; later runs reuse it). Cargo prints its progress below.',
+  )
+  fs.mkdirSync(CACHE_DIR, { recursive: true })
+  const args = ['install', '--locked', 'fakecloud', '--version', VERSION, '--root', INSTALL_ROOT]
+  args.push('--target-dir', path.join(CACHE_DIR, 'fakecloud-target'))
+  const result = spawnSync('cargo', args, { stdio: ['ignore', 'inherit', 'inherit'] })
+  if (result.status !== 0 || !fs.existsSync(CACHED_BIN)) {
+    throw new Error(`could not build fakecloud ${VERSION} (cargo install exited with ${result.status})`)
+  }
+  // The build directory is only needed to resume an interrupted build.
+  fs.rmSync(path.join(CACHE_DIR, 'fakecloud-target'), { recursive: true, force: true })
+  return CACHED_BIN
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function isHealthy(url) {
+  try {
+    const res = await fetch(`${url}/_fakecloud/health`, { signal: AbortSignal.timeout(1000) })
+    return res.ok
+  } catch {
+    return false
+  }
+}
+
+/** Start fakecloud on 127.0.0.1 and resolve once it answers its health check. */
+async function start({ log = console.error } = {}) {
+  const bin = ensureInstalled({ log })
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  fs.mkdirSync(CACHE_DIR, { recursive: true })
+  const logFile = path.join(CACHE_DIR, `fakecloud-${port}.log`)
+  const out = fs.openSync(logFile, 'w')
+  const child = spawn(bin, ['--addr', `127.0.0.1:${port}`], { stdio: ['ignore', out, out] })
+  fs.closeSync(out)
+  let exited = null
+  child.once('exit', (code) => {
+    exited = code
+  })
+  const stop = () => {
+    if (exited === null && child.exitCode === null) child.kill('SIGTERM')
+    fs.rmSync(logFile, { force: true })
+  }
+  const deadline = Date.now() + 30_000
+  while (!(await isHealthy(url))) {
+    if (exited !== null || Date.now() > deadline) {
+      const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : ''
+      stop()
+      throw new Error(`fakecloud did not become healthy at ${url}\n${tail}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { url, pid: child.pid, stop }
+}
+
+// --- Talking to a running fakecloud: admin set-up and the codes it "sends" ---
+
+/** One Cognito API call as an admin (fakecloud takes any or no credentials). */
+async function admin(url, operation, body) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
+    },
+    body: JSON.stringify(body),
+  })
+  const json = await res.json().catch(() => ({}))
+  if (!res.ok) throw new Error(`${operation}: ${res.status} ${json.__type || ''} ${json.message || ''}`)
+  return json
+}
+
+const unique = (prefix) => `${prefix}-${require('node:crypto').randomBytes(5).toString('hex')}`
+
+/** A fresh pool and app client; resolves the poolData to give the package. */
+async function createPool(url, { secret = false, mfa = 'OPTIONAL' } = {}) {
+  const { UserPool } = await admin(url, 'CreateUserPool', {
+    PoolName: unique('pool'),
+    AutoVerifiedAttributes: ['email'],
+    MfaConfiguration: mfa,
+  })
+  const { UserPoolClient } = await admin(url, 'CreateUserPoolClient', {
+    UserPoolId: UserPool.Id,
+    ClientName: unique('client'),
+    GenerateSecret: secret,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  })
+  return {
+    UserPoolId: UserPool.Id,
+    ClientId: UserPoolClient.ClientId,
+    ...(secret ? { ClientSecret: UserPoolClient.ClientSecret } : {}),
+    endpoint: url,
+  }
+}
+
+/** The codes fakecloud holds for a user: `{ confirmationCode, attributeVerificationCodes }`. */
+async function codes(url, poolId, username) {
+  const res = await fetch(`${url}/_fakecloud/cognito/confirmation-codes/${poolId}/${encodeURIComponent(username)}`)
+  return res.json()
+}
+
+/** The last SMS code sent to `phone`. */
+async function smsCode(url, phone) {
+  const { messages } = await (await fetch(`${url}/_fakecloud/sns/sms`)).json()
+  const last = messages.filter((m) => m.phoneNumber === phone).pop()
+  const match = last && last.message.match(/\d{6}/)
+  if (!match) throw new Error(`no SMS code was sent to ${phone}`)
+  return match[0]
+}
+
+module.exports = { ensureInstalled, start, isHealthy, admin, unique, createPool, codes, smsCode, CACHE_DIR, VERSION }
+
+if (require.main === module && process.argv[2] === 'install') {
+  console.log(ensureInstalled())
+}
