@@ -16,5 +16,5 @@ export declare class NativePool {
   call(method: string, params: string): Promise<string>
 }
 
-/** The original's method names, in one place for the facade. */
+/** Every method's JS name, in one place for the facade. */
 export declare function methodNames(): Array<string>

@@ -98,7 +98,7 @@ declare namespace cognitoUserPool {
     signupResend: Method<{ username: string }, CodeDelivery>
     login: Method<{ username: string; password: string }, LoginResult>
     loginMfa: Method<
-      { username: string; loginSession: string; mfaCode: string; mfaType?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' },
+      { username: string; loginSession: string; mfaCode: string; /** Only for a session obtained elsewhere: which challenge it holds. */ mfaType?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' },
       LoginResult
     >
     loginNewPasswordRequired: Method<

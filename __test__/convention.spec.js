@@ -29,14 +29,18 @@ const METHODS = {
   passwordForgot: { username: 'u' },
   passwordReset: { username: 'u', passwordResetCode: '123456', newPassword: 'p' },
 }
-const AUTH_METHODS = ['logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
+const ADDED = {
+  profileAttributeResend: { attribute: 'email' },
+}
+const AUTH_METHODS = ['profileAttributeResend', 'logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
 
 // A poolData whose endpoint nothing listens on: a request sent would end in NetworkError, so an
 // InvalidParameterException proves the params were refused before any request.
 const offline = cognitoUserPool({ UserPoolId: 'us-east-1_Offline1', ClientId: 'client1', endpoint: 'http://127.0.0.1:9', timeout: 3000 })
 
-test('the factory exposes the 17 methods of the original and never throws', (t) => {
-  t.deepEqual(Object.getOwnPropertyNames(Object.getPrototypeOf(offline)).filter((n) => n !== 'constructor').sort(), Object.keys(METHODS).sort())
+test('the factory exposes the 17 methods of the original, the added ones, and never throws', (t) => {
+  t.is(Object.keys(METHODS).length, 17)
+  t.deepEqual(Object.getOwnPropertyNames(Object.getPrototypeOf(offline)).filter((n) => n !== 'constructor').sort(), [...Object.keys(METHODS), ...Object.keys(ADDED)].sort())
   for (const bad of [undefined, null, 42, 'x', [], { UserPoolId: 7 }, { get UserPoolId() { throw new Error('x') } }]) {
     t.notThrows(() => {
       try {
@@ -66,7 +70,7 @@ test('bad poolData is reported through the callback of the first call, with a co
   }
 })
 
-for (const [method, valid] of Object.entries(METHODS)) {
+for (const [method, valid] of Object.entries({ ...METHODS, ...ADDED })) {
   test(`${method}: missing or mistyped params give InvalidParameterException before any request`, async (t) => {
     const needsAuth = AUTH_METHODS.includes(method)
     // A token that decodes, so only the field under test is wrong.

@@ -35,9 +35,10 @@ test('login with a wrong password is rejected by the SRP server: NotAuthorizedEx
   t.false(err.message.includes('Wrong-Horse-9!'))
 })
 
-test('login of an unknown user is UserNotFoundException', async (t) => {
+test('login of an unknown user looks like a wrong password (PreventUserExistenceErrors, the default)', async (t) => {
   const err = await t.throwsAsync(t.context.pool.login({ username: unique('ghost'), password: PASSWORD }))
-  t.is(err.code, 'UserNotFoundException')
+  t.is(err.code, 'NotAuthorizedException')
+  t.is(err.statusCode, 400)
 })
 
 test('USER_PASSWORD_AUTH from poolData logs in without SRP, and refuses a wrong password', async (t) => {

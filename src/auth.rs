@@ -93,6 +93,26 @@ fn next_step_name(challenge: &ChallengeNameType) -> Option<&'static str> {
     })
 }
 
+/// The original's two steps hand back Cognito's session as it is. The newer ones tag it with
+/// their challenge (`SOFTWARE_TOKEN_MFA:<session>`; Cognito sessions never hold a `:`), so
+/// `loginMfa` can answer whichever MFA challenge the session holds without being told.
+fn tag_session(challenge: &ChallengeNameType, session: String) -> String {
+    match challenge {
+        ChallengeNameType::SmsMfa | ChallengeNameType::NewPasswordRequired => session,
+        other => format!("{}:{session}", other.as_str()),
+    }
+}
+
+/// The challenge a `loginSession` was tagged with (none for the original's), and Cognito's session.
+fn untag_session(login_session: &str) -> (Option<ChallengeNameType>, &str) {
+    match login_session.split_once(':') {
+        Some((name, session)) if next_step_name(&ChallengeNameType::from(name)).is_some() => {
+            (Some(ChallengeNameType::from(name)), session)
+        }
+        _ => (None, login_session),
+    }
+}
+
 /// The one path from a Cognito auth answer to what the caller gets.
 fn outcome(step: Step) -> Result<LoginOutcome> {
     if let Some(result) = step.result {
@@ -107,7 +127,7 @@ fn outcome(step: Step) -> Result<LoginOutcome> {
             challenge.as_str()
         ))
     })?;
-    let login_session = step.session.ok_or_else(|| {
+    let session = step.session.ok_or_else(|| {
         Error::bad_response(format!(
             "Cognito's {} challenge has no Session",
             challenge.as_str()
@@ -116,7 +136,7 @@ fn outcome(step: Step) -> Result<LoginOutcome> {
     let known_to_original = matches!(next_step, "MFA_AUTH" | "NEW_PASSWORD_REQUIRED");
     Ok(LoginOutcome::NextStep(NextStep {
         next_step,
-        login_session,
+        login_session: tag_session(&challenge, session),
         challenge_parameters: (!known_to_original).then_some(step.parameters),
     }))
 }
@@ -253,22 +273,25 @@ async fn login_srp(cognito: &Cognito, username: &str, password: &str) -> Result<
     .await
 }
 
-/// `loginMfa({ username, loginSession, mfaCode, mfaType? })`: answers SMS_MFA, or the MFA
-/// challenge named by `mfaType` (`SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`).
+/// `loginMfa({ username, loginSession, mfaCode })`: answers the MFA challenge the session holds:
+/// SMS_MFA (the original's `MFA_AUTH`), SOFTWARE_TOKEN_MFA or EMAIL_OTP. `mfaType` may name it for
+/// a session that came from elsewhere untagged.
 pub async fn login_mfa(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
     let username = params.string("username")?;
-    let session = params.string("loginSession")?;
+    let (tagged, session) = untag_session(params.string("loginSession")?);
     let code = params.string("mfaCode")?;
-    let (challenge, answer_key) = match params.optional_string("mfaType")? {
-        None | Some("SMS_MFA") | Some("MFA_AUTH") => (ChallengeNameType::SmsMfa, "SMS_MFA_CODE"),
-        Some("SOFTWARE_TOKEN_MFA") => (
-            ChallengeNameType::SoftwareTokenMfa,
-            "SOFTWARE_TOKEN_MFA_CODE",
-        ),
-        Some("EMAIL_OTP") => (ChallengeNameType::EmailOtp, "EMAIL_OTP_CODE"),
-        Some(_) => {
+    let challenge = match params.optional_string("mfaType")? {
+        None => tagged.unwrap_or(ChallengeNameType::SmsMfa),
+        Some("MFA_AUTH") => ChallengeNameType::SmsMfa,
+        Some(name) => ChallengeNameType::from(name),
+    };
+    let answer_key = match challenge {
+        ChallengeNameType::SmsMfa => "SMS_MFA_CODE",
+        ChallengeNameType::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
+        ChallengeNameType::EmailOtp => "EMAIL_OTP_CODE",
+        _ => {
             return Err(Error::invalid_param(
-                "mfaType must be SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP",
+                "loginSession is not an MFA challenge; mfaType must be SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP",
             ))
         }
     };
@@ -351,12 +374,26 @@ mod tests {
         ] {
             let value = json(outcome(challenge(name)).unwrap());
             assert_eq!(value["nextStep"], step);
-            assert_eq!(value["loginSession"], "sess");
+            assert_eq!(value["loginSession"], format!("{step}:sess"));
             assert_eq!(
                 value["challengeParameters"]["CODE_DELIVERY_DESTINATION"],
                 "+*****0100"
             );
+            let (tag, session) = untag_session(value["loginSession"].as_str().unwrap());
+            assert_eq!(tag.as_ref().and_then(next_step_name), Some(step));
+            assert_eq!(session, "sess");
         }
+    }
+
+    #[test]
+    fn untagged_and_unknown_tagged_sessions_pass_through_unchanged() {
+        assert_eq!(untag_session("AYABeD/x+y=="), (None, "AYABeD/x+y=="));
+        assert_eq!(
+            untag_session("NOT_A_CHALLENGE:x"),
+            (None, "NOT_A_CHALLENGE:x")
+        );
+        let (tag, session) = untag_session("EMAIL_OTP:abc");
+        assert_eq!((tag, session), (Some(ChallengeNameType::EmailOtp), "abc"));
     }
 
     #[test]

@@ -89,6 +89,22 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// Whether a response failed because the connection did (reset, closed early), not its content.
+fn broke_in_transit(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<std::io::Error>() {
+            return true;
+        }
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            // Anything but a malformed HTTP message is the transport's doing.
+            return !h.is_parse();
+        }
+        current = e.source();
+    }
+    false
+}
+
 /// Map any SDK failure of any Cognito operation. Only the server's code and message are kept:
 /// the SDK's own Debug output can include request parts, and nothing from the request may leak.
 impl<E> From<SdkError<E, aws_sdk_cognitoidentityprovider::config::http::HttpResponse>> for Error
@@ -123,6 +139,10 @@ where
                 }
                 e
             }
+            SdkError::ResponseError(_) if broke_in_transit(&err) => Error::network(format!(
+                "The connection to Cognito broke during its answer: {}",
+                chain(&err)
+            )),
             SdkError::ResponseError(response) => {
                 let status = response.raw().status().as_u16();
                 let mut e = Error::bad_response(format!(

@@ -28,8 +28,8 @@ use std::sync::Arc;
 /// What the original resolved with when Cognito had nothing more to say.
 pub const SUCCESS: &str = "SUCCESS";
 
-/// The original's 17 methods, by their JS names.
-pub const METHODS: [&str; 17] = [
+/// The methods, by their JS names: the original's 17, then the ones this package adds.
+pub const METHODS: [&str; 18] = [
     "signup",
     "signupConfirm",
     "signupResend",
@@ -47,6 +47,7 @@ pub const METHODS: [&str; 17] = [
     "passwordChange",
     "passwordForgot",
     "passwordReset",
+    "profileAttributeResend",
 ];
 
 fn to_json<T: Serialize>(result: Result<T>) -> Result<Value> {
@@ -78,6 +79,9 @@ async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Va
         "profileEditPhoneNumber" => {
             to_json(profile::profile_edit_phone_number(cognito, params).await)
         }
+        "profileAttributeResend" => {
+            to_json(profile::profile_attribute_resend(cognito, params).await)
+        }
         "passwordChange" => to_json(password::password_change(cognito, params).await),
         "passwordForgot" => to_json(password::password_forgot(cognito, params).await),
         "passwordReset" => to_json(password::password_reset(cognito, params).await),
@@ -107,4 +111,50 @@ pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: Strin
         Err(error) => json!({ "error": error }),
     }
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offline() -> Result<Arc<PoolConfig>> {
+        PoolConfig::from_json(
+            r#"{"UserPoolId":"us-east-1_T1","ClientId":"c","endpoint":"http://127.0.0.1:9"}"#,
+        )
+        .map(Arc::new)
+    }
+
+    #[tokio::test]
+    async fn every_method_name_reaches_its_method() {
+        for method in METHODS {
+            let answer: Value =
+                serde_json::from_str(&call(offline(), method.into(), "{}".into()).await).unwrap();
+            let message = answer["error"]["message"].as_str().unwrap();
+            assert!(!message.contains("no method"), "{method}: {message}");
+            assert_eq!(
+                answer["error"]["code"], "InvalidParameterException",
+                "{method}"
+            );
+        }
+        let answer: Value =
+            serde_json::from_str(&call(offline(), "nope".into(), "{}".into()).await).unwrap();
+        assert!(answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no method named nope"));
+    }
+
+    #[tokio::test]
+    async fn bad_pool_data_and_bad_params_answer_as_coded_errors() {
+        let bad_pool = PoolConfig::from_json("{}").map(Arc::new);
+        let answer: Value =
+            serde_json::from_str(&call(bad_pool, "login".into(), "{}".into()).await).unwrap();
+        assert!(answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("UserPoolId"));
+        let answer: Value =
+            serde_json::from_str(&call(offline(), "login".into(), "[1]".into()).await).unwrap();
+        assert_eq!(answer["error"]["message"], "params must be an object");
+    }
 }

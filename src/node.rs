@@ -30,7 +30,7 @@ impl NativePool {
     }
 }
 
-/// The original's method names, in one place for the facade.
+/// Every method's JS name, in one place for the facade.
 #[napi]
 pub fn method_names() -> Vec<String> {
     crate::METHODS.iter().map(|m| m.to_string()).collect()

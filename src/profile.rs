@@ -67,6 +67,21 @@ pub async fn profile_attribute_confirm(cognito: &Cognito, params: &Params) -> Re
     Ok(crate::SUCCESS)
 }
 
+/// `profileAttributeResend(auth + { attribute })`: sends (again) the code that
+/// `profileAttributeConfirm` takes, and resolves where it went (beyond the original).
+pub async fn profile_attribute_resend(cognito: &Cognito, params: &Params) -> Result<Value> {
+    let attribute = params.string("attribute")?;
+    let token = access_token(cognito, params).await?;
+    let out = cognito
+        .client
+        .get_user_attribute_verification_code()
+        .access_token(token)
+        .attribute_name(attribute)
+        .send()
+        .await?;
+    Ok(crate::signup::code_delivery(out.code_delivery_details()))
+}
+
 /// `profileEditPhoneNumber(auth + { phone_number })`: sets the number, or, when it is null or
 /// undefined, turns SMS MFA off first (Cognito refuses to drop the number MFA relies on) and
 /// deletes it.
