@@ -1,7 +1,9 @@
 'use strict'
 
-// Runs before `npm test` and `npm run demo`: on a fresh clone, installs the dev dependencies
-// (the napi CLI, ava, jest) from package-lock.json, so each of those is one command.
+// Runs before `npm test`, `npm run demo` and `npm run bench`: on a fresh clone, installs the dev
+// dependencies (the napi CLI, ava, jest...) at the versions of package-lock.json, so each of those
+// is one command. `npm install`, not `npm ci`: npm 11.19 refuses `ci` on a lock file it wrote itself
+// when optional per-platform packages are involved.
 
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -12,8 +14,8 @@ const marker = path.join(root, 'node_modules', '.package-lock.json')
 const lock = path.join(root, 'package-lock.json')
 
 if (!fs.existsSync(marker) || fs.statSync(marker).mtimeMs < fs.statSync(lock).mtimeMs) {
-  console.error('Installing the dev dependencies (npm ci)...')
+  console.error('Installing the dev dependencies (npm install)...')
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
   process.exit(result.status ?? 1)
 }
