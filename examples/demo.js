@@ -14,7 +14,7 @@ async function step(title, work) {
   const started = process.hrtime.bigint()
   const result = await work()
   const ms = Number(process.hrtime.bigint() - started) / 1e6
-  console.log(`✓ ${title.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${result === undefined ? '' : result}`)
+  console.log(`✓ ${title.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${typeof result === 'string' ? result : ''}`)
   return result
 }
 

@@ -80,6 +80,7 @@ async function start({ log = console.error } = {}) {
   })
   const stop = () => {
     if (exited === null && child.exitCode === null) child.kill('SIGTERM')
+    child.unref()
     fs.rmSync(logFile, { force: true })
   }
   const deadline = Date.now() + 30_000

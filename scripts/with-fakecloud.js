@@ -35,6 +35,7 @@ async function main() {
     child.once('exit', (status, signal) => resolve(signal ? 1 : status))
   })
   process.exitCode = code
+  stop() // the server's process handle would otherwise keep this one alive
 }
 
 main().catch((err) => {

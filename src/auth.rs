@@ -1,6 +1,7 @@
 //! Logging in: `login` (USER_SRP_AUTH, or USER_PASSWORD_AUTH when poolData asks for it) and the
 //! answers to the challenges Cognito may set on the way (`loginMfa`, `loginNewPasswordRequired`).
 //! Every Cognito answer goes through one path, [`outcome`]: tokens, or the next step to take.
+#![forbid(unsafe_code)]
 
 use crate::client::Cognito;
 use crate::config::AuthFlow;

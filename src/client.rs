@@ -4,6 +4,7 @@
 //! The user-facing operations need no AWS credentials (they carry tokens or a password proof), so
 //! none are looked up; the region comes from the pool id, so no instance metadata is ever asked.
 //! The endpoint comes from poolData, else from the standard AWS env vars or profile.
+#![forbid(unsafe_code)]
 
 use crate::config::PoolConfig;
 use aws_config::retry::RetryConfig;

@@ -1,4 +1,5 @@
 //! Pool data: what the factory was given, checked once, with the client secret kept out of sight.
+#![forbid(unsafe_code)]
 
 use crate::error::{Error, Result};
 use base64::Engine as _;

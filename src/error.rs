@@ -2,6 +2,7 @@
 //!
 //! The JS facade turns the serialised form into a real `Error` in the caller's realm, so this type
 //! only carries data: `code`, `message` and, for server answers, `statusCode`, `requestId`, `retryable`.
+#![forbid(unsafe_code)]
 
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::RequestId;

@@ -1,5 +1,6 @@
 //! cognito-user-pool: a native drop-in for the npm package of that name. The methods live in one
 //! module per concern; [`call`] is the single door the N-API binding (module `node`) goes through.
+// No unsafe code outside the N-API glue (`node`, whose macros need it); each core module forbids it.
 #![deny(unsafe_code)]
 
 pub mod auth;

@@ -1,4 +1,5 @@
 //! SMS MFA in the original's shapes (`getMfa`, `setMfa`), over Cognito's MFA preference API.
+#![forbid(unsafe_code)]
 
 use crate::client::Cognito;
 use crate::error::Result;

@@ -1,5 +1,6 @@
 //! A method's `params`, read field by field with errors that name the field and never quote its
 //! value (a value may be a password or a code).
+#![forbid(unsafe_code)]
 
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};

@@ -1,4 +1,5 @@
 //! Passwords: `passwordChange` (signed in), `passwordForgot` and `passwordReset` (signed out).
+#![forbid(unsafe_code)]
 
 use crate::client::Cognito;
 use crate::error::Result;

@@ -1,5 +1,6 @@
 //! The user's attributes: `profile`, `profileEdit`, `profileAttributeConfirm`,
 //! `profileEditPhoneNumber`.
+#![forbid(unsafe_code)]
 
 use crate::client::Cognito;
 use crate::error::Result;

@@ -1,5 +1,6 @@
 //! Tokens: turning an auth result into the original's token object, authenticating a call with the
 //! caller's tokens ("auth" params), and the two session methods `refreshSession` and `logout`.
+#![forbid(unsafe_code)]
 
 use crate::client::Cognito;
 use crate::error::{Error, Result};

@@ -1,4 +1,5 @@
 //! Signing up: `signup`, `signupConfirm`, `signupResend`.
+#![forbid(unsafe_code)]
 
 use crate::client::Cognito;
 use crate::error::Result;

@@ -1,14 +1,16 @@
 //! Cognito's SRP-6a client side (USER_SRP_AUTH, then the PASSWORD_VERIFIER answer), byte for byte
 //! as amazon-cognito-identity-js computes it: 3072-bit group of RFC 5054, SHA-256, HKDF "Caldera
-//! Derived Key", HMAC claim. Exponentiations with secret exponents (`a`, `x`, `a + u·x`) use
-//! crypto-bigint's constant-time Montgomery ladder with a public bit bound.
+//! Derived Key", HMAC claim. Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is
+//! constant-time with a public bit bound: powers of g through a fixed-base table read whole, S
+//! through crypto-bigint's Montgomery ladder.
 //!
 //! The big-number work is CPU-bound (milliseconds): callers run it off the async workers.
+#![forbid(unsafe_code)]
 
 use crate::error::{Error, Result};
 use base64::Engine as _;
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U3072};
+use crypto_bigint::{Choice, CtAssign, Odd, U3072};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -62,6 +64,53 @@ static GROUP: LazyLock<Group> = LazyLock::new(|| {
         k: Monty::new(&k, &params),
     }
 });
+
+/// Window of the fixed-base table, in bits.
+const WINDOW: u32 = 4;
+const ROW: usize = 1 << WINDOW;
+
+/// g^(j · 16^i) mod N in Montgomery form, for every 4-bit window i of a 1024-bit exponent and every
+/// digit j: g^e is then one multiplication per window and no squaring, about 4x fewer operations
+/// than a ladder. Built once (4,096 multiplications, 1.5 MiB), on the first login.
+static G_TABLE: LazyLock<Vec<[U3072; ROW]>> = LazyLock::new(|| {
+    let group = &*GROUP;
+    let one = Monty::one(&group.params);
+    let mut base = group.g;
+    (0..SMALL_A_BITS / WINDOW)
+        .map(|_| {
+            let mut row = [*one.as_montgomery(); ROW];
+            let mut acc = one;
+            for entry in row.iter_mut().skip(1) {
+                acc = acc.mul(&base);
+                *entry = *acc.as_montgomery();
+            }
+            base = acc.mul(&base);
+            row
+        })
+        .collect()
+});
+
+/// g^exponent mod N for an exponent below 2^bits (bits <= 1024, public), in constant time: every
+/// window does one multiplication and reads its whole table row.
+fn g_pow(exponent: &U3072, bits: u32) -> Monty {
+    let params = &GROUP.params;
+    let bytes = Zeroizing::new(exponent.to_le_bytes());
+    let mut acc = Monty::one(params);
+    for (i, row) in G_TABLE
+        .iter()
+        .take(bits.div_ceil(WINDOW) as usize)
+        .enumerate()
+    {
+        let digit = u32::from((bytes[i / 2] >> (4 * (i % 2))) & 0x0f);
+        let mut entry = U3072::ZERO;
+        for (j, candidate) in row.iter().enumerate() {
+            entry.ct_assign(candidate, Choice::from_u32_eq(j as u32, digit));
+        }
+        acc = acc.mul(&Monty::from_montgomery(entry, params));
+        entry.zeroize();
+    }
+    acc
+}
 
 /// Big-endian bytes of any length (up to 384) into a U3072.
 fn uint_from_be(bytes: &[u8]) -> Option<U3072> {
@@ -182,8 +231,7 @@ impl Ephemeral {
 
     /// None when A mod N would be 0 (a = 0), which the reference also refuses.
     fn from_small_a(a: U3072) -> Option<Self> {
-        let group = &*GROUP;
-        let big_a = group.g.pow_bounded_exp(&a, SMALL_A_BITS).retrieve();
+        let big_a = g_pow(&a, SMALL_A_BITS).retrieve();
         if big_a.is_zero_vartime() {
             return None;
         }
@@ -270,7 +318,7 @@ fn compute_x(salt: &U3072, pool_name: &str, user_id: &str, password: &str) -> Ze
 /// S = (B - k·g^x)^(a + u·x) mod N, the exponent not reduced (as in the reference).
 fn compute_s(a: &U3072, b: &U3072, u: &U3072, x: &U3072) -> Zeroizing<U3072> {
     let group = &*GROUP;
-    let g_x = group.g.pow_bounded_exp(x, HASH_BITS);
+    let g_x = g_pow(x, HASH_BITS);
     let base = Monty::new(b, &group.params).sub(&group.k.mul(&g_x));
     // u, x < 2^256 so u·x < 2^512 and a + u·x < 2^1025: no wrap in 3072 bits.
     let exponent = Zeroizing::new(a.wrapping_add(&u.wrapping_mul(x)));
@@ -438,6 +486,23 @@ mod tests {
                 case["expected"].as_str().unwrap()
             );
         }
+    }
+
+    #[test]
+    fn the_fixed_base_table_agrees_with_the_ladder() {
+        let group = &*GROUP;
+        let exponents = [
+            U3072::ZERO,
+            U3072::ONE,
+            U3072::from_u64(0xdead_beef_0123_4567),
+            U3072::MAX.shr_vartime(3072 - 1024),
+            U3072::MAX.shr_vartime(3072 - 256),
+        ];
+        for e in exponents {
+            assert_eq!(g_pow(&e, 1024), group.g.pow_bounded_exp(&e, 1024));
+        }
+        let short = U3072::MAX.shr_vartime(3072 - 256);
+        assert_eq!(g_pow(&short, 256), group.g.pow_bounded_exp(&short, 256));
     }
 
     #[test]
