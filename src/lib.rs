@@ -1,9 +1,11 @@
 //! cognito-user-pool: a native drop-in for the npm package of that name. The methods live in one
 //! module per concern; [`call`] is the single door the N-API binding (module `node`) goes through.
-// No unsafe code outside the N-API glue (`node`, whose macros need it); each core module forbids it.
+// Unsafe code only in the N-API glue (`node`, whose macros need it) and in `bignum` (the AWS-LC
+// call); every other module forbids it.
 #![deny(unsafe_code)]
 
 pub mod auth;
+mod bignum;
 pub mod client;
 pub mod config;
 pub mod error;

@@ -1,8 +1,8 @@
 //! Cognito's SRP-6a client side (USER_SRP_AUTH, then the PASSWORD_VERIFIER answer), byte for byte
 //! as amazon-cognito-identity-js computes it: 3072-bit group of RFC 5054, SHA-256, HKDF "Caldera
 //! Derived Key", HMAC claim. Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is
-//! constant-time with a public bit bound: powers of g through a fixed-base table read whole, S
-//! through crypto-bigint's Montgomery ladder.
+//! constant-time with a public bit bound: powers of g through a fixed-base table read whole (in
+//! crypto-bigint), S through AWS-LC's constant-time exponentiation (module `bignum`).
 //!
 //! The big-number work is CPU-bound (milliseconds): callers run it off the async workers.
 #![forbid(unsafe_code)]
@@ -37,8 +37,8 @@ const N_HEX: &str = concat!(
 const SMALL_A_BITS: u32 = 1024;
 /// `u` and `x` are SHA-256 outputs.
 const HASH_BITS: u32 = 256;
-/// Bound on `a + u·x` (< 2^1024 + 2^512), public, so the ladder's length leaks nothing.
-const S_EXPONENT_BITS: u32 = SMALL_A_BITS + 1;
+/// `a + u·x` < 2^1025 fits in 129 bytes, the public length every S exponent is given with.
+const S_EXPONENT_BYTES: usize = (SMALL_A_BITS as usize + 8) / 8;
 
 struct Group {
     params: FixedMontyParams<LIMBS>,
@@ -280,7 +280,7 @@ impl Ephemeral {
             challenge.user_id_for_srp,
             password,
         );
-        let s = compute_s(&self.a, &b, &u, &x);
+        let s = compute_s(&self.a, &b, &u, &x)?;
         let key = derive_key(&s, &u);
         let signature_b64 = sign(
             &key[..],
@@ -315,14 +315,33 @@ fn compute_x(salt: &U3072, pool_name: &str, user_id: &str, password: &str) -> Ze
     Zeroizing::new(x)
 }
 
+/// N as 384 big-endian bytes.
+pub(crate) fn modulus_be() -> [u8; BYTES] {
+    let mut out = [0u8; BYTES];
+    out.copy_from_slice(&GROUP.params.modulus().as_ref().to_be_bytes());
+    out
+}
+
 /// S = (B - k·g^x)^(a + u·x) mod N, the exponent not reduced (as in the reference).
-fn compute_s(a: &U3072, b: &U3072, u: &U3072, x: &U3072) -> Zeroizing<U3072> {
+fn compute_s(a: &U3072, b: &U3072, u: &U3072, x: &U3072) -> Result<Zeroizing<U3072>> {
     let group = &*GROUP;
     let g_x = g_pow(x, HASH_BITS);
     let base = Monty::new(b, &group.params).sub(&group.k.mul(&g_x));
-    // u, x < 2^256 so u·x < 2^512 and a + u·x < 2^1025: no wrap in 3072 bits.
-    let exponent = Zeroizing::new(a.wrapping_add(&u.wrapping_mul(x)));
-    Zeroizing::new(base.pow_bounded_exp(&*exponent, S_EXPONENT_BITS).retrieve())
+    // u, x < 2^256 so u·x < 2^512 and a + u·x < 2^1025: no wrap in 3072 bits, and the exponent
+    // always goes over as the same S_EXPONENT_BYTES.
+    let exponent = Zeroizing::new(a.wrapping_add(&u.wrapping_mul(x)).to_be_bytes());
+    let base = Zeroizing::new(base.retrieve().to_be_bytes());
+    let mut base_bytes = Zeroizing::new([0u8; BYTES]);
+    base_bytes.copy_from_slice(&base);
+    let s = crate::bignum::pow_mod_n(&base_bytes, &exponent[BYTES - S_EXPONENT_BYTES..])
+        .map(Zeroizing::new)
+        .ok_or_else(|| {
+            Error::new(
+                crate::error::code::INTERNAL,
+                "the SRP exponentiation failed",
+            )
+        })?;
+    Ok(Zeroizing::new(U3072::from_be_slice(&s[..])))
 }
 
 /// HKDF-SHA256(ikm = padHex(S), salt = padHex(u), info = "Caldera Derived Key"), 16 bytes.
@@ -408,7 +427,7 @@ mod tests {
         let salt = uint_from_hex(s("salt_hex")).unwrap();
         let x = compute_x(&salt, s("pool_name"), s("user_id_for_srp"), s("password"));
         check("x_hex", hex_of_padded(&x));
-        let big_s = compute_s(&pair.a, &b, &u, &x);
+        let big_s = compute_s(&pair.a, &b, &u, &x).unwrap();
         check("s_hex", hex_of_padded(&big_s));
         let key = derive_key(&big_s, &u);
         let key_hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
