@@ -122,6 +122,25 @@ declare namespace cognitoUserPool {
     passwordChange: Method<Auth & { oldPassword: string; newPassword: string }, 'SUCCESS'>
     passwordForgot: Method<{ username: string }, CodeDelivery>
     passwordReset: Method<{ username: string; passwordResetCode: string; newPassword: string }, 'SUCCESS'>
+
+    // Beyond the original
+    /** Sends (again) the code that `profileAttributeConfirm` takes. */
+    profileAttributeResend: Method<Auth & { attribute: string }, CodeDelivery>
+    /** Starts enrolling an authenticator app. */
+    totpAssociate: Method<Auth & { issuer?: string }, { secretCode: string; otpauthUri: string }>
+    /** Finishes enrolling with a first code from the app. */
+    totpVerify: Method<Auth & { totpCode: string; deviceName?: string }, 'SUCCESS'>
+    /** Turns each MFA factor on or off and picks the preferred one; factors left out keep their setting. */
+    setMfaPreference: Method<Auth & { sms?: MfaFactor; totp?: MfaFactor; email?: MfaFactor }, 'SUCCESS'>
+    /** The refresh token and every token it issued stop working. */
+    revokeToken: Method<{ refreshToken: string }, 'SUCCESS'>
+    /** The user deletes their own account. */
+    deleteUser: Method<Auth, 'SUCCESS'>
+  }
+
+  export interface MfaFactor {
+    enabled: boolean
+    preferred?: boolean
   }
 
   /** The same factory, for `import cognitoUserPool from 'cognito-user-pool'`. */

@@ -31,8 +31,13 @@ const METHODS = {
 }
 const ADDED = {
   profileAttributeResend: { attribute: 'email' },
+  totpAssociate: {},
+  totpVerify: { totpCode: '123456' },
+  setMfaPreference: { totp: { enabled: true, preferred: true } },
+  revokeToken: { refreshToken: 'r' },
+  deleteUser: {},
 }
-const AUTH_METHODS = ['profileAttributeResend', 'logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
+const AUTH_METHODS = ['profileAttributeResend', 'totpAssociate', 'totpVerify', 'setMfaPreference', 'deleteUser', 'logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
 
 // A poolData whose endpoint nothing listens on: a request sent would end in NetworkError, so an
 // InvalidParameterException proves the params were refused before any request.

@@ -158,6 +158,11 @@ impl PoolConfig {
         })
     }
 
+    /// The app client's secret, for the one call that takes it as it is (RevokeToken).
+    pub fn client_secret(&self) -> Option<&str> {
+        self.client_secret.as_ref().map(Secret::expose)
+    }
+
     /// `SECRET_HASH` for `username`, when the app client has a secret:
     /// base64(HMAC-SHA256(key = secret, msg = username + client id)).
     pub fn secret_hash(&self, username: &str) -> Option<String> {

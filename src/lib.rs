@@ -32,7 +32,7 @@ use std::sync::Arc;
 pub const SUCCESS: &str = "SUCCESS";
 
 /// The methods, by their JS names: the original's 17, then the ones this package adds.
-pub const METHODS: [&str; 18] = [
+pub const METHODS: [&str; 23] = [
     "signup",
     "signupConfirm",
     "signupResend",
@@ -51,6 +51,11 @@ pub const METHODS: [&str; 18] = [
     "passwordForgot",
     "passwordReset",
     "profileAttributeResend",
+    "totpAssociate",
+    "totpVerify",
+    "setMfaPreference",
+    "revokeToken",
+    "deleteUser",
 ];
 
 fn to_json<T: Serialize>(result: Result<T>) -> Result<Value> {
@@ -85,6 +90,11 @@ async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Va
         "profileAttributeResend" => {
             to_json(profile::profile_attribute_resend(cognito, params).await)
         }
+        "totpAssociate" => to_json(mfa::totp_associate(cognito, params).await),
+        "totpVerify" => to_json(mfa::totp_verify(cognito, params).await),
+        "setMfaPreference" => to_json(mfa::set_mfa_preference(cognito, params).await),
+        "revokeToken" => to_json(session::revoke_token(cognito, params).await),
+        "deleteUser" => to_json(session::delete_user(cognito, params).await),
         "passwordChange" => to_json(password::password_change(cognito, params).await),
         "passwordForgot" => to_json(password::password_forgot(cognito, params).await),
         "passwordReset" => to_json(password::password_reset(cognito, params).await),

@@ -1,11 +1,16 @@
-//! SMS MFA in the original's shapes (`getMfa`, `setMfa`), over Cognito's MFA preference API.
+//! MFA: SMS MFA in the original's shapes (`getMfa`, `setMfa`) over Cognito's MFA preference API,
+//! and beyond the original, authenticator apps (`totpAssociate`, `totpVerify`) and the preference
+//! of every factor (`setMfaPreference`).
 #![forbid(unsafe_code)]
 
 use crate::client::Cognito;
 use crate::error::Result;
 use crate::params::Params;
 use crate::session::access_token;
-use aws_sdk_cognitoidentityprovider::types::SmsMfaSettingsType;
+use aws_sdk_cognitoidentityprovider::types::{
+    EmailMfaSettingsType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType,
+};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 /// `getMfa(auth)`: `[{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]` when SMS MFA is on,
@@ -48,4 +53,118 @@ pub async fn set_sms_mfa(cognito: &Cognito, token: &str, enabled: bool) -> Resul
         .send()
         .await?;
     Ok(())
+}
+
+/// `totpAssociate(auth + { issuer? })`: starts enrolling an authenticator app; resolves
+/// `{ secretCode, otpauthUri }` (the URI is what a QR code shows).
+pub async fn totp_associate(cognito: &Cognito, params: &Params) -> Result<Value> {
+    let issuer = params
+        .optional_string("issuer")?
+        .unwrap_or("Cognito")
+        .to_owned();
+    let username = params.string("username")?.to_owned();
+    let token = access_token(cognito, params).await?;
+    let out = cognito
+        .client
+        .associate_software_token()
+        .access_token(token)
+        .send()
+        .await?;
+    let secret = out
+        .secret_code()
+        .ok_or_else(|| crate::error::Error::bad_response("Cognito sent no SecretCode"))?;
+    Ok(json!({ "secretCode": secret, "otpauthUri": otpauth_uri(&issuer, &username, secret) }))
+}
+
+/// `otpauth://totp/Issuer:user?secret=...&issuer=Issuer`, the key-URI format authenticator apps read.
+fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String {
+    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    format!(
+        "otpauth://totp/{}:{}?secret={secret}&issuer={}",
+        enc(issuer),
+        enc(username),
+        enc(issuer)
+    )
+}
+
+/// `totpVerify(auth + { totpCode, deviceName? })`: finishes enrolling with a first code.
+pub async fn totp_verify(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let code = params.string("totpCode")?;
+    let device = params.optional_string("deviceName")?;
+    let token = access_token(cognito, params).await?;
+    let out = cognito
+        .client
+        .verify_software_token()
+        .access_token(token)
+        .user_code(code)
+        .set_friendly_device_name(device.map(str::to_owned))
+        .send()
+        .await?;
+    match out.status().map(|s| s.as_str()) {
+        Some("SUCCESS") => Ok(crate::SUCCESS),
+        _ => Err(crate::error::Error::new(
+            "CodeMismatchException",
+            "The authenticator code was not accepted",
+        )),
+    }
+}
+
+/// `setMfaPreference(auth + { sms?, totp?, email? })`, each `{ enabled, preferred }`; factors
+/// left out keep their setting.
+pub async fn set_mfa_preference(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let flags = |name: &str| -> Result<Option<(bool, bool)>> {
+        let Some(factor) = params.optional_object(name)? else {
+            return Ok(None);
+        };
+        let enabled = factor.optional_bool("enabled")?.unwrap_or(false);
+        Ok(Some((
+            enabled,
+            factor.optional_bool("preferred")?.unwrap_or(false),
+        )))
+    };
+    let (sms, totp, email) = (flags("sms")?, flags("totp")?, flags("email")?);
+    if sms.is_none() && totp.is_none() && email.is_none() {
+        return Err(crate::error::Error::invalid_param(
+            "give at least one of sms, totp, email as { enabled, preferred }",
+        ));
+    }
+    let token = access_token(cognito, params).await?;
+    cognito
+        .client
+        .set_user_mfa_preference()
+        .access_token(token)
+        .set_sms_mfa_settings(sms.map(|(e, p)| {
+            SmsMfaSettingsType::builder()
+                .enabled(e)
+                .preferred_mfa(p)
+                .build()
+        }))
+        .set_software_token_mfa_settings(totp.map(|(e, p)| {
+            SoftwareTokenMfaSettingsType::builder()
+                .enabled(e)
+                .preferred_mfa(p)
+                .build()
+        }))
+        .set_email_mfa_settings(email.map(|(e, p)| {
+            EmailMfaSettingsType::builder()
+                .enabled(e)
+                .preferred_mfa(p)
+                .build()
+        }))
+        .send()
+        .await?;
+    Ok(crate::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn otpauth_uris_escape_label_and_issuer() {
+        assert_eq!(
+            otpauth_uri("My App", "alice@example.com", "JBSWY3DPEHPK3PXP"),
+            "otpauth://totp/My%20App:alice%40example%2Ecom?secret=JBSWY3DPEHPK3PXP&issuer=My%20App"
+        );
+    }
 }

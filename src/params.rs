@@ -5,8 +5,12 @@
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 
-/// `params` as the facade passed them (JSON; `undefined` fields are simply absent).
-pub struct Params(Map<String, Value>);
+/// `params` as the facade passed them (JSON; `undefined` fields are simply absent), or an object
+/// nested in them (`prefix` is then its path, e.g. `totp.`, for messages).
+pub struct Params {
+    map: Map<String, Value>,
+    prefix: String,
+}
 
 /// One `{ Name, Value }` of an attribute list. `value` is None for null, undefined or ''.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,14 +44,17 @@ fn type_name(value: &Value) -> &'static str {
 impl Params {
     pub fn from_json(json: &str) -> Result<Self> {
         match serde_json::from_str(json) {
-            Ok(Value::Object(map)) => Ok(Self(map)),
+            Ok(Value::Object(map)) => Ok(Self {
+                map,
+                prefix: String::new(),
+            }),
             _ => Err(Error::invalid_param("params must be an object")),
         }
     }
 
     /// A value that is absent, null or `''` counts as not given.
     fn given(&self, name: &str) -> Option<&Value> {
-        match self.0.get(name) {
+        match self.map.get(name) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.is_empty() => None,
             Some(v) => Some(v),
@@ -57,7 +64,23 @@ impl Params {
     /// A required, non-empty string.
     pub fn string(&self, name: &str) -> Result<&str> {
         self.optional_string(name)?
-            .ok_or_else(|| Error::invalid_param(format!("{name} is required")))
+            .ok_or_else(|| Error::invalid_param(format!("{}{name} is required", self.prefix)))
+    }
+
+    /// An object nested in the params, read with the same rules.
+    pub fn optional_object(&self, name: &str) -> Result<Option<Params>> {
+        match self.given(name) {
+            None => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(Params {
+                map: map.clone(),
+                prefix: format!("{}{name}.", self.prefix),
+            })),
+            Some(other) => Err(Error::invalid_param(format!(
+                "{}{name} must be an object, not {}",
+                self.prefix,
+                type_name(other)
+            ))),
+        }
     }
 
     /// A string that may be absent, null or ''.
@@ -66,7 +89,8 @@ impl Params {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(Error::invalid_param(format!(
-                "{name} must be a string, not {}",
+                "{}{name} must be a string, not {}",
+                self.prefix,
                 type_name(other)
             ))),
         }
@@ -77,7 +101,8 @@ impl Params {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(other) => Err(Error::invalid_param(format!(
-                "{name} must be a boolean, not {}",
+                "{}{name} must be a boolean, not {}",
+                self.prefix,
                 type_name(other)
             ))),
         }
@@ -191,6 +216,22 @@ mod tests {
             "missing is required"
         );
         assert_eq!(params.optional_string("x").unwrap(), None);
+    }
+
+    #[test]
+    fn nested_objects_name_their_path() {
+        let params = p(r#"{"totp":{"enabled":"yes"},"sms":3}"#);
+        let totp = params.optional_object("totp").unwrap().unwrap();
+        assert_eq!(
+            totp.optional_bool("enabled").unwrap_err().message,
+            "totp.enabled must be a boolean, not a string"
+        );
+        assert_eq!(totp.string("x").unwrap_err().message, "totp.x is required");
+        let Err(sms) = params.optional_object("sms") else {
+            panic!("sms is not an object")
+        };
+        assert!(sms.message.contains("sms must be an object"));
+        assert!(params.optional_object("email").unwrap().is_none());
     }
 
     #[test]

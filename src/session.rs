@@ -1,5 +1,6 @@
 //! Tokens: turning an auth result into the original's token object, authenticating a call with the
-//! caller's tokens ("auth" params), and the two session methods `refreshSession` and `logout`.
+//! caller's tokens ("auth" params), and the session methods `refreshSession` and `logout`, and
+//! beyond the original `revokeToken` and `deleteUser`.
 #![forbid(unsafe_code)]
 
 use crate::client::Cognito;
@@ -146,6 +147,32 @@ pub async fn logout(cognito: &Cognito, params: &Params) -> Result<&'static str> 
     cognito
         .client
         .global_sign_out()
+        .access_token(token)
+        .send()
+        .await?;
+    Ok(crate::SUCCESS)
+}
+
+/// `revokeToken({ refreshToken })`: the refresh token and the tokens it issued stop working.
+pub async fn revoke_token(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let refresh_token = params.string("refreshToken")?;
+    cognito
+        .client
+        .revoke_token()
+        .token(refresh_token)
+        .client_id(&cognito.config.client_id)
+        .set_client_secret(cognito.config.client_secret().map(str::to_owned))
+        .send()
+        .await?;
+    Ok(crate::SUCCESS)
+}
+
+/// `deleteUser(auth)`: the user deletes their own account.
+pub async fn delete_user(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let token = access_token(cognito, params).await?;
+    cognito
+        .client
+        .delete_user()
         .access_token(token)
         .send()
         .await?;
