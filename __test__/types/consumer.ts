@@ -1,0 +1,37 @@
+// Compiled (not run) by __test__/package.spec.js: a TypeScript consumer of the public types.
+import cognitoUserPool = require('../..')
+
+const pool = cognitoUserPool({ UserPoolId: 'us-east-1_AbCdEf123', ClientId: 'client', AuthFlow: 'USER_SRP_AUTH' })
+
+async function flows(): Promise<void> {
+  const result = await pool.login({ username: 'alice', password: 'pw' })
+  if ('nextStep' in result) {
+    const step: cognitoUserPool.NextStepName = result.nextStep
+    const tokens = await pool.loginMfa({ username: 'alice', loginSession: result.loginSession, mfaCode: '123456' })
+    void step
+    void tokens
+  } else {
+    const expires: number = result.idTokenExpiresAt
+    const profile: cognitoUserPool.Attribute[] = await pool.profile({ username: 'alice', accessToken: result.accessToken })
+    void expires
+    void profile
+  }
+  const mfa: cognitoUserPool.MfaOptions = await pool.getMfa({ username: 'alice', refreshToken: 'r' })
+  void mfa
+  const ok: 'SUCCESS' = await pool.setMfaPreference({ username: 'alice', accessToken: 'a', totp: { enabled: true, preferred: true } })
+  void ok
+}
+
+pool.signup({ username: 'bob', password: 'pw', attributes: [{ Name: 'email', Value: 'b@x.com' }] }, (err, res) => {
+  if (err) {
+    const code: string = err.code
+    const status: number | undefined = err.statusCode
+    void code
+    void status
+    return
+  }
+  const name: string | undefined = res?.username
+  void name
+})
+
+void flows

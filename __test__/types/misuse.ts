@@ -1,0 +1,13 @@
+// Must NOT compile: the types catch a wrong param, a wrong result use and a missing field.
+import cognitoUserPool = require('../..')
+
+const pool = cognitoUserPool({ UserPoolId: 'us-east-1_AbCdEf123', ClientId: 'client' })
+
+async function wrong(): Promise<void> {
+  await pool.login({ username: 'alice' })
+  const tokens = await pool.refreshSession({ username: 'alice', refreshToken: 'r' })
+  const n: number = tokens.accessToken
+  pool.profileEdit({ username: 'a', accessToken: 'x', attributes: 'not a list' }, () => {})
+  void n
+}
+void wrong
