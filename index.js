@@ -6,7 +6,7 @@
 
 const { NativePool, methodNames } = require('./binding.js')
 
-const POOL_DATA_KEYS = ['UserPoolId', 'ClientId', 'ClientSecret', 'endpoint', 'AuthFlow', 'timeout']
+const POOL_DATA_KEYS = ['UserPoolId', 'ClientId', 'ClientSecret', 'endpoint', 'AuthFlow', 'timeout', 'jwksUrl']
 
 /** JSON that never throws: BigInts become strings (then refused by type), cycles make `undefined`. */
 function toJson(value) {

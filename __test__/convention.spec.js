@@ -36,6 +36,7 @@ const ADDED = {
   setMfaPreference: { totp: { enabled: true, preferred: true } },
   revokeToken: { refreshToken: 'r' },
   deleteUser: {},
+  verifyToken: { token: 'x.y.z' },
 }
 const AUTH_METHODS = ['profileAttributeResend', 'totpAssociate', 'totpVerify', 'setMfaPreference', 'deleteUser', 'logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
 

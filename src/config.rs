@@ -48,6 +48,8 @@ pub struct PoolConfig {
     pub client_id: String,
     client_secret: Option<Secret>,
     pub endpoint: Option<String>,
+    /// Where `verifyToken` gets the pool's keys (default: Cognito's URL for the pool).
+    pub jwks_url: Option<String>,
     pub auth_flow: AuthFlow,
     pub timeout: Duration,
 }
@@ -119,6 +121,15 @@ impl PoolConfig {
             }
         }
 
+        let jwks_url = opt_string(&data, "jwksUrl")?.filter(|s| !s.is_empty());
+        if let Some(url) = &jwks_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Error::invalid_param(
+                    "poolData.jwksUrl must be an http:// or https:// URL",
+                ));
+            }
+        }
+
         let auth_flow = match opt_string(&data, "AuthFlow")?.as_deref() {
             None | Some("USER_SRP_AUTH") => AuthFlow::UserSrp,
             Some("USER_PASSWORD_AUTH") => AuthFlow::UserPassword,
@@ -153,6 +164,7 @@ impl PoolConfig {
             client_id,
             client_secret,
             endpoint,
+            jwks_url,
             auth_flow,
             timeout,
         })

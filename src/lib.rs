@@ -16,6 +16,7 @@ pub mod profile;
 pub mod session;
 pub mod signup;
 pub mod srp;
+pub mod verify;
 
 #[cfg(feature = "node")]
 mod node;
@@ -32,7 +33,7 @@ use std::sync::Arc;
 pub const SUCCESS: &str = "SUCCESS";
 
 /// The methods, by their JS names: the original's 17, then the ones this package adds.
-pub const METHODS: [&str; 23] = [
+pub const METHODS: [&str; 24] = [
     "signup",
     "signupConfirm",
     "signupResend",
@@ -56,6 +57,7 @@ pub const METHODS: [&str; 23] = [
     "setMfaPreference",
     "revokeToken",
     "deleteUser",
+    "verifyToken",
 ];
 
 fn to_json<T: Serialize>(result: Result<T>) -> Result<Value> {
@@ -95,6 +97,7 @@ async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Va
         "setMfaPreference" => to_json(mfa::set_mfa_preference(cognito, params).await),
         "revokeToken" => to_json(session::revoke_token(cognito, params).await),
         "deleteUser" => to_json(session::delete_user(cognito, params).await),
+        "verifyToken" => to_json(verify::verify_token(cognito, params).await),
         "passwordChange" => to_json(password::password_change(cognito, params).await),
         "passwordForgot" => to_json(password::password_forgot(cognito, params).await),
         "passwordReset" => to_json(password::password_reset(cognito, params).await),

@@ -108,6 +108,25 @@ impl Params {
         }
     }
 
+    /// A whole number of seconds, 0 to one day.
+    pub fn optional_seconds(&self, name: &str) -> Result<Option<u64>> {
+        match self.given(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => match n.as_u64() {
+                Some(s) if s <= 86_400 => Ok(Some(s)),
+                _ => Err(Error::invalid_param(format!(
+                    "{}{name} must be whole seconds between 0 and 86400",
+                    self.prefix
+                ))),
+            },
+            Some(other) => Err(Error::invalid_param(format!(
+                "{}{name} must be a number, not {}",
+                self.prefix,
+                type_name(other)
+            ))),
+        }
+    }
+
     /// `[{ Name, Value }, ...]` (the original's attribute list).
     pub fn attribute_list(&self, name: &str) -> Result<Option<Vec<Attribute>>> {
         let Some(value) = self.given(name) else {
