@@ -16,6 +16,8 @@ declare namespace cognitoUserPool {
     AuthFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH'
     /** Bound on each call, in milliseconds (default 10000). */
     timeout?: number
+    /** Where `verifyToken` gets the pool's keys (default: Cognito's JWKS URL for the pool). */
+    jwksUrl?: string
     /** Accepted and ignored: randomness comes from the OS CSPRNG. */
     Paranoia?: number
   }
@@ -136,6 +138,22 @@ declare namespace cognitoUserPool {
     revokeToken: Method<{ refreshToken: string }, 'SUCCESS'>
     /** The user deletes their own account. */
     deleteUser: Method<Auth, 'SUCCESS'>
+    /** Verifies an id or access token locally against the pool's JWKS; resolves its claims. */
+    verifyToken: Method<{ token: string; tokenUse?: 'id' | 'access'; graceSeconds?: number }, Record<string, unknown>>
+    /** Answers SELECT_MFA_TYPE with the factor the user picked. */
+    loginSelectMfaType: Method<{ username: string; loginSession: string; mfaType: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' }, LoginResult>
+    /** Answers a CUSTOM_CHALLENGE set by the pool's Lambda triggers. */
+    loginCustomChallenge: Method<{ username: string; loginSession: string; answer: string }, LoginResult>
+    /** The devices Cognito remembers for the user. */
+    listDevices: Method<Auth, Device[]>
+    forgetDevice: Method<Auth & { deviceKey: string }, 'SUCCESS'>
+  }
+
+  export interface Device {
+    DeviceKey: string
+    DeviceAttributes: Attribute[]
+    /** Seconds since the epoch. */
+    LastAuthenticatedDate?: number
   }
 
   export interface MfaFactor {

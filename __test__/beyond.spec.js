@@ -92,3 +92,19 @@ test('deleteUser: the account is gone, its tokens and password with it', async (
   const again = await t.throwsAsync(pool.deleteUser(user.auth))
   t.true(['NotAuthorizedException', 'UserNotFoundException'].includes(again.code), again.code)
 })
+
+test('listDevices is empty for a user without remembered devices; forgetDevice of an unknown key is refused', async (t) => {
+  const poolData = await createPool()
+  const pool = cognitoUserPool(poolData)
+  const user = await loggedInUser(poolData)
+  t.deepEqual(await pool.listDevices(user.auth), [])
+  const err = await t.throwsAsync(pool.forgetDevice({ ...user.auth, deviceKey: 'us-east-1_00000000-0000-0000-0000-000000000000' }))
+  t.truthy(err.code)
+  t.is(err.statusCode, 400)
+})
+
+test('loginSelectMfaType refuses a factor that does not exist before any request', async (t) => {
+  const pool = cognitoUserPool({ UserPoolId: 'us-east-1_Off1', ClientId: 'c', endpoint: 'http://127.0.0.1:9' })
+  const err = await t.throwsAsync(pool.loginSelectMfaType({ username: 'u', loginSession: 'SELECT_MFA_TYPE:s', mfaType: 'PIGEON' }))
+  t.is(err.code, 'InvalidParameterException')
+})

@@ -37,8 +37,12 @@ const ADDED = {
   revokeToken: { refreshToken: 'r' },
   deleteUser: {},
   verifyToken: { token: 'x.y.z' },
+  loginSelectMfaType: { username: 'u', loginSession: 's', mfaType: 'SOFTWARE_TOKEN_MFA' },
+  loginCustomChallenge: { username: 'u', loginSession: 's', answer: '42' },
+  listDevices: {},
+  forgetDevice: { deviceKey: 'us-east-1_abc' },
 }
-const AUTH_METHODS = ['profileAttributeResend', 'totpAssociate', 'totpVerify', 'setMfaPreference', 'deleteUser', 'logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
+const AUTH_METHODS = ['listDevices', 'forgetDevice', 'profileAttributeResend', 'totpAssociate', 'totpVerify', 'setMfaPreference', 'deleteUser', 'logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
 
 // A poolData whose endpoint nothing listens on: a request sent would end in NetworkError, so an
 // InvalidParameterException proves the params were refused before any request.

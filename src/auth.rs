@@ -319,6 +319,43 @@ pub async fn login_mfa(cognito: &Cognito, params: &Params) -> Result<LoginOutcom
     .await
 }
 
+/// `loginSelectMfaType({ username, loginSession, mfaType })`: answers SELECT_MFA_TYPE with the
+/// factor the user picked; Cognito then sends the MFA challenge of that factor.
+pub async fn login_select_mfa_type(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
+    let username = params.string("username")?;
+    let (_, session) = untag_session(params.string("loginSession")?);
+    let choice = params.string("mfaType")?;
+    if !matches!(choice, "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP") {
+        return Err(Error::invalid_param(
+            "mfaType must be SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP",
+        ));
+    }
+    respond(
+        cognito,
+        ChallengeNameType::SelectMfaType,
+        Some(session.to_owned()),
+        username,
+        [("ANSWER", choice.to_owned())],
+    )
+    .await
+}
+
+/// `loginCustomChallenge({ username, loginSession, answer })`: answers a CUSTOM_CHALLENGE set by
+/// the pool's Lambda triggers.
+pub async fn login_custom_challenge(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
+    let username = params.string("username")?;
+    let (_, session) = untag_session(params.string("loginSession")?);
+    let answer = params.string("answer")?;
+    respond(
+        cognito,
+        ChallengeNameType::CustomChallenge,
+        Some(session.to_owned()),
+        username,
+        [("ANSWER", answer.to_owned())],
+    )
+    .await
+}
+
 /// `loginNewPasswordRequired({ username, loginSession, newPassword, attributes? })`; attributes as
 /// the original's `{ name: value }` object or a `[{ Name, Value }]` list.
 pub async fn login_new_password_required(

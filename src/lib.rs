@@ -33,7 +33,7 @@ use std::sync::Arc;
 pub const SUCCESS: &str = "SUCCESS";
 
 /// The methods, by their JS names: the original's 17, then the ones this package adds.
-pub const METHODS: [&str; 24] = [
+pub const METHODS: [&str; 28] = [
     "signup",
     "signupConfirm",
     "signupResend",
@@ -58,6 +58,10 @@ pub const METHODS: [&str; 24] = [
     "revokeToken",
     "deleteUser",
     "verifyToken",
+    "loginSelectMfaType",
+    "loginCustomChallenge",
+    "listDevices",
+    "forgetDevice",
 ];
 
 fn to_json<T: Serialize>(result: Result<T>) -> Result<Value> {
@@ -98,6 +102,10 @@ async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Va
         "revokeToken" => to_json(session::revoke_token(cognito, params).await),
         "deleteUser" => to_json(session::delete_user(cognito, params).await),
         "verifyToken" => to_json(verify::verify_token(cognito, params).await),
+        "loginSelectMfaType" => to_json(auth::login_select_mfa_type(cognito, params).await),
+        "loginCustomChallenge" => to_json(auth::login_custom_challenge(cognito, params).await),
+        "listDevices" => to_json(session::list_devices(cognito, params).await),
+        "forgetDevice" => to_json(session::forget_device(cognito, params).await),
         "passwordChange" => to_json(password::password_change(cognito, params).await),
         "passwordForgot" => to_json(password::password_forgot(cognito, params).await),
         "passwordReset" => to_json(password::password_reset(cognito, params).await),

@@ -179,6 +179,45 @@ pub async fn delete_user(cognito: &Cognito, params: &Params) -> Result<&'static 
     Ok(crate::SUCCESS)
 }
 
+/// `listDevices(auth)`: the devices Cognito remembers for the user, as
+/// `[{ DeviceKey, DeviceAttributes: [{ Name, Value }], LastAuthenticatedDate }]` (dates in seconds).
+pub async fn list_devices(cognito: &Cognito, params: &Params) -> Result<Value> {
+    let token = access_token(cognito, params).await?;
+    let out = cognito
+        .client
+        .list_devices()
+        .access_token(token)
+        .send()
+        .await?;
+    Ok(out
+        .devices()
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "DeviceKey": d.device_key(),
+                "DeviceAttributes": d.device_attributes().iter()
+                    .map(|a| serde_json::json!({ "Name": a.name(), "Value": a.value() }))
+                    .collect::<Vec<_>>(),
+                "LastAuthenticatedDate": d.device_last_authenticated_date().map(|t| t.secs()),
+            })
+        })
+        .collect())
+}
+
+/// `forgetDevice(auth + { deviceKey })`
+pub async fn forget_device(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+    let device_key = params.string("deviceKey")?;
+    let token = access_token(cognito, params).await?;
+    cognito
+        .client
+        .forget_device()
+        .access_token(token)
+        .device_key(device_key)
+        .send()
+        .await?;
+    Ok(crate::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
