@@ -147,6 +147,33 @@ declare namespace cognitoUserPool {
     /** The devices Cognito remembers for the user. */
     listDevices: Method<Auth, Device[]>
     forgetDevice: Method<Auth & { deviceKey: string }, 'SUCCESS'>
+
+    // Admin calls, signed with the process's AWS credentials (default chain)
+    adminCreateUser: Method<
+      { username: string; temporaryPassword?: string; attributes?: Attribute[]; suppressMessage?: boolean },
+      AdminUser
+    >
+    adminGetUser: Method<{ username: string }, AdminUser>
+    listUsers: Method<{ filter?: string; limit?: number; paginationToken?: string }, { users: AdminUser[]; paginationToken?: string | null }>
+    adminListGroupsForUser: Method<{ username: string }, string[]>
+    adminDeleteUser: Method<{ username: string }, 'SUCCESS'>
+    adminDisableUser: Method<{ username: string }, 'SUCCESS'>
+    adminEnableUser: Method<{ username: string }, 'SUCCESS'>
+    adminResetUserPassword: Method<{ username: string }, 'SUCCESS'>
+    adminConfirmSignUp: Method<{ username: string }, 'SUCCESS'>
+    adminUserGlobalSignOut: Method<{ username: string }, 'SUCCESS'>
+    adminSetUserPassword: Method<{ username: string; password: string; permanent?: boolean }, 'SUCCESS'>
+    adminAddUserToGroup: Method<{ username: string; groupName: string }, 'SUCCESS'>
+    adminRemoveUserFromGroup: Method<{ username: string; groupName: string }, 'SUCCESS'>
+  }
+
+  export interface AdminUser {
+    username: string
+    attributes: Attribute[]
+    enabled: boolean
+    userStatus: string
+    /** Seconds since the epoch. */
+    createdAt?: number
   }
 
   export interface Device {

@@ -41,7 +41,21 @@ const ADDED = {
   loginCustomChallenge: { username: 'u', loginSession: 's', answer: '42' },
   listDevices: {},
   forgetDevice: { deviceKey: 'us-east-1_abc' },
+  adminCreateUser: { username: 'u' },
+  adminGetUser: { username: 'u' },
+  adminListGroupsForUser: { username: 'u' },
+  adminDeleteUser: { username: 'u' },
+  adminDisableUser: { username: 'u' },
+  adminEnableUser: { username: 'u' },
+  adminResetUserPassword: { username: 'u' },
+  adminConfirmSignUp: { username: 'u' },
+  adminUserGlobalSignOut: { username: 'u' },
+  adminSetUserPassword: { username: 'u', password: 'p' },
+  adminAddUserToGroup: { username: 'u', groupName: 'g' },
+  adminRemoveUserFromGroup: { username: 'u', groupName: 'g' },
 }
+// Only optional params, so there is nothing to get wrong before a request.
+const NO_REQUIRED = ['listUsers']
 const AUTH_METHODS = ['listDevices', 'forgetDevice', 'profileAttributeResend', 'totpAssociate', 'totpVerify', 'setMfaPreference', 'deleteUser', 'logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
 
 // A poolData whose endpoint nothing listens on: a request sent would end in NetworkError, so an
@@ -50,7 +64,7 @@ const offline = cognitoUserPool({ UserPoolId: 'us-east-1_Offline1', ClientId: 'c
 
 test('the factory exposes the 17 methods of the original, the added ones, and never throws', (t) => {
   t.is(Object.keys(METHODS).length, 17)
-  t.deepEqual(Object.getOwnPropertyNames(Object.getPrototypeOf(offline)).filter((n) => n !== 'constructor').sort(), [...Object.keys(METHODS), ...Object.keys(ADDED)].sort())
+  t.deepEqual(Object.getOwnPropertyNames(Object.getPrototypeOf(offline)).filter((n) => n !== 'constructor').sort(), [...Object.keys(METHODS), ...Object.keys(ADDED), ...NO_REQUIRED].sort())
   for (const bad of [undefined, null, 42, 'x', [], { UserPoolId: 7 }, { get UserPoolId() { throw new Error('x') } }]) {
     t.notThrows(() => {
       try {

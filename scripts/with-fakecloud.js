@@ -25,7 +25,15 @@ async function main() {
     })
   }
 
-  const env = { ...process.env, FAKECLOUD_URL: server ? server.url : process.env.FAKECLOUD_URL }
+  const env = {
+    ...process.env,
+    FAKECLOUD_URL: server ? server.url : process.env.FAKECLOUD_URL,
+    // Admin calls are signed: fakecloud takes any credentials. Never ask an instance-metadata
+    // service (the default chain's last resort), which is not on this machine's loopback.
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID || 'fakecloud',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY || 'fakecloud',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  }
   const child = spawn(command, args, { stdio: 'inherit', env })
   const code = await new Promise((resolve) => {
     child.once('error', (err) => {

@@ -18,7 +18,8 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
-type Key = (String, Option<String>, Duration);
+/// (region, endpoint, timeout, signed with credentials)
+type Key = (String, Option<String>, Duration, bool);
 
 static CLIENTS: LazyLock<Mutex<HashMap<Key, Arc<OnceCell<Client>>>>> =
     LazyLock::new(Default::default);
@@ -26,12 +27,15 @@ static CLIENTS: LazyLock<Mutex<HashMap<Key, Arc<OnceCell<Client>>>>> =
 /// Connecting should never take long, whatever the call's own budget.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The shared client for this pool's region and endpoint.
-pub async fn for_pool(config: &PoolConfig) -> Client {
+/// The shared client for this pool's region and endpoint. `signed` clients (admin calls) look up
+/// AWS credentials through the default chain (env, profile, web identity, container, instance),
+/// and only when such a call is first made.
+pub async fn for_pool(config: &PoolConfig, signed: bool) -> Client {
     let key = (
         config.region.clone(),
         config.endpoint.clone(),
         config.timeout,
+        signed,
     );
     let cell = {
         let mut clients = CLIENTS
@@ -39,19 +43,21 @@ pub async fn for_pool(config: &PoolConfig) -> Client {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         clients.entry(key).or_default().clone()
     };
-    cell.get_or_init(|| build(config)).await.clone()
+    cell.get_or_init(|| build(config, signed)).await.clone()
 }
 
-async fn build(config: &PoolConfig) -> Client {
+async fn build(config: &PoolConfig, signed: bool) -> Client {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(config.timeout)
         .connect_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(config.region.clone()))
-        .no_credentials()
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard());
+    if !signed {
+        loader = loader.no_credentials();
+    }
     if let Some(endpoint) = &config.endpoint {
         loader = loader.endpoint_url(endpoint);
     }
@@ -107,8 +113,13 @@ pub struct Cognito {
 
 impl Cognito {
     pub async fn connect(config: Arc<PoolConfig>) -> Self {
-        let client = for_pool(&config).await;
+        let client = for_pool(&config, false).await;
         Self { config, client }
+    }
+
+    /// The client for admin calls, signed with the process's AWS credentials.
+    pub async fn admin(&self) -> Client {
+        for_pool(&self.config, true).await
     }
 
     /// Auth or challenge parameters, with `SECRET_HASH` for `hash_user` added when the app client
