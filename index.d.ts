@@ -144,6 +144,13 @@ declare namespace cognitoUserPool {
     loginSelectMfaType: Method<{ username: string; loginSession: string; mfaType: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' }, LoginResult>
     /** Answers a CUSTOM_CHALLENGE set by the pool's Lambda triggers. */
     loginCustomChallenge: Method<{ username: string; loginSession: string; answer: string }, LoginResult>
+    /** MFA_SETUP step: starts enrolling an authenticator app within the login. */
+    loginMfaSetup: Method<
+      { username: string; loginSession: string; issuer?: string },
+      { secretCode: string; otpauthUri: string; loginSession: string }
+    >
+    /** MFA_SETUP step: the app's first code; resolves tokens or the next step. */
+    loginMfaSetupVerify: Method<{ username: string; loginSession: string; totpCode: string }, LoginResult>
     /** The devices Cognito remembers for the user. */
     listDevices: Method<Auth, Device[]>
     forgetDevice: Method<Auth & { deviceKey: string }, 'SUCCESS'>

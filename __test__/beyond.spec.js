@@ -108,3 +108,21 @@ test('loginSelectMfaType refuses a factor that does not exist before any request
   const err = await t.throwsAsync(pool.loginSelectMfaType({ username: 'u', loginSession: 'SELECT_MFA_TYPE:s', mfaType: 'PIGEON' }))
   t.is(err.code, 'InvalidParameterException')
 })
+
+test('MFA_SETUP: a pool that requires MFA asks a user without a factor to set one up; loginMfaSetup enrols an app', async (t) => {
+  const poolData = await createPool({ mfa: 'ON' })
+  const pool = cognitoUserPool(poolData)
+  const user = await confirmedUser(poolData)
+  const step = await pool.login({ username: user.username, password: user.password })
+  t.is(step.nextStep, 'MFA_SETUP')
+  t.true(step.loginSession.startsWith('MFA_SETUP:'))
+  t.is(step.challengeParameters.MFAS_CAN_SETUP, '["SOFTWARE_TOKEN_MFA"]')
+  const setup = await pool.loginMfaSetup({ username: user.username, loginSession: step.loginSession })
+  t.regex(setup.secretCode, /^[A-Z2-7]+=*$/)
+  t.true(setup.otpauthUri.startsWith('otpauth://totp/Cognito:'))
+  // fakecloud does not keep the session AssociateSoftwareToken returns for MFA_SETUP (a known gap
+  // of the emulator): it refuses it, where Cognito would verify the code and answer with tokens.
+  const err = await t.throwsAsync(pool.loginMfaSetupVerify({ username: user.username, loginSession: setup.loginSession, totpCode: totp(setup.secretCode) }))
+  t.is(err.code, 'NotAuthorizedException')
+  t.is(err.message, 'Invalid session.')
+})

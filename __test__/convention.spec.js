@@ -41,6 +41,8 @@ const ADDED = {
   loginCustomChallenge: { username: 'u', loginSession: 's', answer: '42' },
   listDevices: {},
   forgetDevice: { deviceKey: 'us-east-1_abc' },
+  loginMfaSetup: { username: 'u', loginSession: 'MFA_SETUP:s' },
+  loginMfaSetupVerify: { username: 'u', loginSession: 'MFA_SETUP:s', totpCode: '123456' },
   adminCreateUser: { username: 'u' },
   adminGetUser: { username: 'u' },
   adminListGroupsForUser: { username: 'u' },

@@ -356,6 +356,63 @@ pub async fn login_custom_challenge(cognito: &Cognito, params: &Params) -> Resul
     .await
 }
 
+/// `loginMfaSetup({ username, loginSession, issuer? })`, for the MFA_SETUP step (the pool
+/// requires MFA and the user has none): starts enrolling an authenticator app within the login.
+/// Resolves `{ secretCode, otpauthUri, loginSession }`; the app's first code then goes to
+/// `loginMfaSetupVerify` with that session.
+pub async fn login_mfa_setup(cognito: &Cognito, params: &Params) -> Result<serde_json::Value> {
+    let username = params.string("username")?;
+    let (_, session) = untag_session(params.string("loginSession")?);
+    let issuer = params.optional_string("issuer")?.unwrap_or("Cognito");
+    let out = cognito
+        .client
+        .associate_software_token()
+        .session(session)
+        .send()
+        .await?;
+    let secret = out
+        .secret_code()
+        .ok_or_else(|| Error::bad_response("Cognito sent no SecretCode"))?;
+    let next = out
+        .session()
+        .ok_or_else(|| Error::bad_response("Cognito sent no Session for the MFA set-up"))?;
+    Ok(serde_json::json!({
+        "secretCode": secret,
+        "otpauthUri": crate::mfa::otpauth_uri(issuer, username, secret),
+        "loginSession": tag_session(&ChallengeNameType::MfaSetup, next.to_owned()),
+    }))
+}
+
+/// `loginMfaSetupVerify({ username, loginSession, totpCode })`: checks the app's first code, then
+/// answers MFA_SETUP; resolves tokens or the next step.
+pub async fn login_mfa_setup_verify(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
+    let username = params.string("username")?;
+    let (_, session) = untag_session(params.string("loginSession")?);
+    let code = params.string("totpCode")?;
+    let out = cognito
+        .client
+        .verify_software_token()
+        .session(session)
+        .user_code(code)
+        .send()
+        .await?;
+    if out.status().map(|s| s.as_str()) != Some("SUCCESS") {
+        return Err(Error::new(
+            "CodeMismatchException",
+            "The authenticator code was not accepted",
+        ));
+    }
+    let next = out.session().unwrap_or(session).to_owned();
+    respond(
+        cognito,
+        ChallengeNameType::MfaSetup,
+        Some(next),
+        username,
+        std::iter::empty::<(&str, String)>(),
+    )
+    .await
+}
+
 /// `loginNewPasswordRequired({ username, loginSession, newPassword, attributes? })`; attributes as
 /// the original's `{ name: value }` object or a `[{ Name, Value }]` list.
 pub async fn login_new_password_required(

@@ -34,7 +34,7 @@ use std::sync::Arc;
 pub const SUCCESS: &str = "SUCCESS";
 
 /// The methods, by their JS names: the original's 17, then the ones this package adds.
-pub const METHODS: [&str; 41] = [
+pub const METHODS: [&str; 43] = [
     "signup",
     "signupConfirm",
     "signupResend",
@@ -63,6 +63,8 @@ pub const METHODS: [&str; 41] = [
     "loginCustomChallenge",
     "listDevices",
     "forgetDevice",
+    "loginMfaSetup",
+    "loginMfaSetupVerify",
     "adminCreateUser",
     "adminGetUser",
     "listUsers",
@@ -120,6 +122,8 @@ async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Va
         "loginCustomChallenge" => to_json(auth::login_custom_challenge(cognito, params).await),
         "listDevices" => to_json(session::list_devices(cognito, params).await),
         "forgetDevice" => to_json(session::forget_device(cognito, params).await),
+        "loginMfaSetup" => to_json(auth::login_mfa_setup(cognito, params).await),
+        "loginMfaSetupVerify" => to_json(auth::login_mfa_setup_verify(cognito, params).await),
         "adminCreateUser" => to_json(admin::admin_create_user(cognito, params).await),
         "adminGetUser" => to_json(admin::admin_get_user(cognito, params).await),
         "listUsers" => to_json(admin::list_users(cognito, params).await),

@@ -77,7 +77,7 @@ pub async fn totp_associate(cognito: &Cognito, params: &Params) -> Result<Value>
 }
 
 /// `otpauth://totp/Issuer:user?secret=...&issuer=Issuer`, the key-URI format authenticator apps read.
-fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String {
+pub(crate) fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String {
     let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
     format!(
         "otpauth://totp/{}:{}?secret={secret}&issuer={}",
