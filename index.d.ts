@@ -48,7 +48,7 @@ declare namespace cognitoUserPool {
   /** A call authenticated by the user's tokens, or by a refresh token that is used first. */
   export type Auth =
     | { username: string; accessToken: string; idToken?: string; refreshToken?: undefined }
-    | { username: string; refreshToken: string }
+    | { username: string; refreshToken: string; accessToken?: string; idToken?: string }
 
   export interface Tokens {
     refreshToken: string
@@ -114,7 +114,9 @@ declare namespace cognitoUserPool {
       LoginResult
     >
     logout: Method<Auth, 'SUCCESS'>
-    refreshSession: Method<{ username: string; refreshToken: string }, Tokens>
+    /** With a client secret and users who sign in with an alias, pass an old accessToken or idToken
+     * too: SECRET_HASH must use Cognito's internal name for the user, which they carry. */
+    refreshSession: Method<{ username: string; refreshToken: string; accessToken?: string; idToken?: string }, Tokens>
     getMfa: Method<Auth, MfaOptions>
     setMfa: Method<Auth & { enableMfa?: boolean }, 'SUCCESS'>
     profile: Method<Auth, Attribute[]>

@@ -97,7 +97,8 @@ const NOT_AUTHENTICATED: &str = "User is not authenticated";
 pub async fn access_token(cognito: &Cognito, params: &Params) -> Result<String> {
     let username = params.string("username")?;
     if let Some(refresh_token) = params.optional_string("refreshToken")? {
-        return Ok(refresh(cognito, username, refresh_token)
+        let hash_user = internal_username(params)?.unwrap_or_else(|| username.to_owned());
+        return Ok(refresh(cognito, &hash_user, refresh_token)
             .await?
             .access_token);
     }
@@ -116,15 +117,28 @@ pub async fn access_token(cognito: &Cognito, params: &Params) -> Result<String> 
     Ok(token.to_owned())
 }
 
-/// REFRESH_TOKEN_AUTH.
-async fn refresh(cognito: &Cognito, username: &str, refresh_token: &str) -> Result<Tokens> {
+/// Cognito's own name for the user (`username` of an access token, `cognito:username` of an id
+/// token), when the caller passed one of their tokens along: SECRET_HASH on REFRESH_TOKEN_AUTH
+/// must use it, not an alias (email, phone) the user typed.
+fn internal_username(params: &Params) -> Result<Option<String>> {
+    let claim = |field: &str, name: &str| -> Result<Option<String>> {
+        Ok(params
+            .optional_string(field)?
+            .and_then(unverified_claims)
+            .and_then(|claims| claims.get(name)?.as_str().map(str::to_owned)))
+    };
+    Ok(claim("accessToken", "username")?.or(claim("idToken", "cognito:username")?))
+}
+
+/// REFRESH_TOKEN_AUTH; `hash_user` is the name SECRET_HASH is computed with.
+async fn refresh(cognito: &Cognito, hash_user: &str, refresh_token: &str) -> Result<Tokens> {
     let out = cognito
         .client
         .initiate_auth()
         .client_id(&cognito.config.client_id)
         .auth_flow(AuthFlowType::RefreshTokenAuth)
         .set_auth_parameters(Some(
-            cognito.auth_parameters(username, [("REFRESH_TOKEN", refresh_token.to_owned())]),
+            cognito.auth_parameters(hash_user, [("REFRESH_TOKEN", refresh_token.to_owned())]),
         ))
         .send()
         .await?;
@@ -134,11 +148,13 @@ async fn refresh(cognito: &Cognito, username: &str, refresh_token: &str) -> Resu
     Tokens::from_result(result, Some(refresh_token))
 }
 
-/// `refreshSession({ username, refreshToken })`
+/// `refreshSession({ username, refreshToken, accessToken?, idToken? })`: with a client secret and
+/// users who sign in with an alias, pass one of the old tokens too (see [`internal_username`]).
 pub async fn refresh_session(cognito: &Cognito, params: &Params) -> Result<Tokens> {
     let username = params.string("username")?;
     let refresh_token = params.string("refreshToken")?;
-    refresh(cognito, username, refresh_token).await
+    let hash_user = internal_username(params)?.unwrap_or_else(|| username.to_owned());
+    refresh(cognito, &hash_user, refresh_token).await
 }
 
 /// `logout(auth)`: GlobalSignOut, which revokes every token of the user.
@@ -283,6 +299,29 @@ mod tests {
         }
         assert_eq!(expiry(&jwt(r#"{"exp":12.0}"#)), Some(12));
         assert_eq!(expiry(&jwt(r#"{"sub":"x"}"#)), None);
+    }
+
+    #[test]
+    fn the_internal_username_comes_from_the_callers_tokens() {
+        let params = |json: &str| Params::from_json(json).unwrap();
+        let access = jwt(r#"{"username":"7f3a-uuid","exp":1}"#);
+        let id = jwt(r#"{"cognito:username":"9b2c-uuid","exp":1}"#);
+        let both = format!(r#"{{"accessToken":"{access}","idToken":"{id}"}}"#);
+        assert_eq!(
+            internal_username(&params(&both)).unwrap().as_deref(),
+            Some("7f3a-uuid")
+        );
+        let only_id = format!(r#"{{"idToken":"{id}"}}"#);
+        assert_eq!(
+            internal_username(&params(&only_id)).unwrap().as_deref(),
+            Some("9b2c-uuid")
+        );
+        assert_eq!(
+            internal_username(&params(r#"{"accessToken":"garbage"}"#)).unwrap(),
+            None
+        );
+        assert_eq!(internal_username(&params("{}")).unwrap(), None);
+        assert!(internal_username(&params(r#"{"idToken":5}"#)).is_err());
     }
 
     #[test]
