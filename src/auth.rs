@@ -6,6 +6,7 @@
 use crate::client::Cognito;
 use crate::config::AuthFlow;
 use crate::error::{code, Error, Result};
+use crate::mfa::{self, Enrolment};
 use crate::params::Params;
 use crate::session::Tokens;
 use crate::srp::{self, Ephemeral, VerifierChallenge};
@@ -364,22 +365,13 @@ pub async fn login_mfa_setup(cognito: &Cognito, params: &Params) -> Result<serde
     let username = params.string("username")?;
     let (_, session) = untag_session(params.string("loginSession")?);
     let issuer = params.optional_string("issuer")?.unwrap_or("Cognito");
-    let out = cognito
-        .client
-        .associate_software_token()
-        .session(session)
-        .send()
-        .await?;
-    let secret = out
-        .secret_code()
-        .ok_or_else(|| Error::bad_response("Cognito sent no SecretCode"))?;
-    let next = out
-        .session()
-        .ok_or_else(|| Error::bad_response("Cognito sent no Session for the MFA set-up"))?;
+    let (secret, next) = mfa::associate(cognito, Enrolment::Session(session)).await?;
+    let next =
+        next.ok_or_else(|| Error::bad_response("Cognito sent no Session for the MFA set-up"))?;
     Ok(serde_json::json!({
+        "otpauthUri": mfa::otpauth_uri(issuer, username, &secret),
         "secretCode": secret,
-        "otpauthUri": crate::mfa::otpauth_uri(issuer, username, secret),
-        "loginSession": tag_session(&ChallengeNameType::MfaSetup, next.to_owned()),
+        "loginSession": tag_session(&ChallengeNameType::MfaSetup, next),
     }))
 }
 
@@ -389,20 +381,8 @@ pub async fn login_mfa_setup_verify(cognito: &Cognito, params: &Params) -> Resul
     let username = params.string("username")?;
     let (_, session) = untag_session(params.string("loginSession")?);
     let code = params.string("totpCode")?;
-    let out = cognito
-        .client
-        .verify_software_token()
-        .session(session)
-        .user_code(code)
-        .send()
-        .await?;
-    if out.status().map(|s| s.as_str()) != Some("SUCCESS") {
-        return Err(Error::new(
-            "CodeMismatchException",
-            "The authenticator code was not accepted",
-        ));
-    }
-    let next = out.session().unwrap_or(session).to_owned();
+    let next = mfa::verify(cognito, Enrolment::Session(session), code, None).await?;
+    let next = next.unwrap_or_else(|| session.to_owned());
     respond(
         cognito,
         ChallengeNameType::MfaSetup,

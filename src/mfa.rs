@@ -55,6 +55,71 @@ pub async fn set_sms_mfa(cognito: &Cognito, token: &str, enabled: bool) -> Resul
     Ok(())
 }
 
+/// What an authenticator app is enrolled with: the signed-in user's access token, or the session
+/// of a login at its MFA_SETUP step.
+pub(crate) enum Enrolment<'a> {
+    Token(&'a str),
+    Session(&'a str),
+}
+
+impl Enrolment<'_> {
+    fn token(&self) -> Option<String> {
+        match self {
+            Self::Token(t) => Some((*t).to_owned()),
+            Self::Session(_) => None,
+        }
+    }
+    fn session(&self) -> Option<String> {
+        match self {
+            Self::Session(s) => Some((*s).to_owned()),
+            Self::Token(_) => None,
+        }
+    }
+}
+
+/// AssociateSoftwareToken: the app's secret, and the session to go on with (MFA_SETUP only).
+pub(crate) async fn associate(
+    cognito: &Cognito,
+    by: Enrolment<'_>,
+) -> Result<(String, Option<String>)> {
+    let out = cognito
+        .client
+        .associate_software_token()
+        .set_access_token(by.token())
+        .set_session(by.session())
+        .send()
+        .await?;
+    let secret = out
+        .secret_code
+        .ok_or_else(|| crate::error::Error::bad_response("Cognito sent no SecretCode"))?;
+    Ok((secret, out.session))
+}
+
+/// VerifySoftwareToken with the app's first code; the session to go on with (MFA_SETUP only).
+pub(crate) async fn verify(
+    cognito: &Cognito,
+    by: Enrolment<'_>,
+    code: &str,
+    device: Option<&str>,
+) -> Result<Option<String>> {
+    let out = cognito
+        .client
+        .verify_software_token()
+        .set_access_token(by.token())
+        .set_session(by.session())
+        .user_code(code)
+        .set_friendly_device_name(device.map(str::to_owned))
+        .send()
+        .await?;
+    match out.status().map(|s| s.as_str()) {
+        Some("SUCCESS") => Ok(out.session),
+        _ => Err(crate::error::Error::new(
+            "CodeMismatchException",
+            "The authenticator code was not accepted",
+        )),
+    }
+}
+
 /// `totpAssociate(auth + { issuer? })`: starts enrolling an authenticator app; resolves
 /// `{ secretCode, otpauthUri }` (the URI is what a QR code shows).
 pub async fn totp_associate(cognito: &Cognito, params: &Params) -> Result<Value> {
@@ -64,16 +129,8 @@ pub async fn totp_associate(cognito: &Cognito, params: &Params) -> Result<Value>
         .to_owned();
     let username = params.string("username")?.to_owned();
     let token = access_token(cognito, params).await?;
-    let out = cognito
-        .client
-        .associate_software_token()
-        .access_token(token)
-        .send()
-        .await?;
-    let secret = out
-        .secret_code()
-        .ok_or_else(|| crate::error::Error::bad_response("Cognito sent no SecretCode"))?;
-    Ok(json!({ "secretCode": secret, "otpauthUri": otpauth_uri(&issuer, &username, secret) }))
+    let (secret, _) = associate(cognito, Enrolment::Token(&token)).await?;
+    Ok(json!({ "otpauthUri": otpauth_uri(&issuer, &username, &secret), "secretCode": secret }))
 }
 
 /// `otpauth://totp/Issuer:user?secret=...&issuer=Issuer`, the key-URI format authenticator apps read.
@@ -92,21 +149,8 @@ pub async fn totp_verify(cognito: &Cognito, params: &Params) -> Result<&'static 
     let code = params.string("totpCode")?;
     let device = params.optional_string("deviceName")?;
     let token = access_token(cognito, params).await?;
-    let out = cognito
-        .client
-        .verify_software_token()
-        .access_token(token)
-        .user_code(code)
-        .set_friendly_device_name(device.map(str::to_owned))
-        .send()
-        .await?;
-    match out.status().map(|s| s.as_str()) {
-        Some("SUCCESS") => Ok(crate::SUCCESS),
-        _ => Err(crate::error::Error::new(
-            "CodeMismatchException",
-            "The authenticator code was not accepted",
-        )),
-    }
+    verify(cognito, Enrolment::Token(&token), code, device).await?;
+    Ok(crate::SUCCESS)
 }
 
 /// `setMfaPreference(auth + { sms?, totp?, email? })`, each `{ enabled, preferred }`; factors
