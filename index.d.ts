@@ -1,4 +1,4 @@
-// Types of cognito-user-pool: the original's factory and 17 methods, callback or promise form.
+// Types of cognito-user-pool: the original's factory and 17 methods and the added ones, callback or promise form.
 
 /** `require('cognito-user-pool')(poolData)`: never throws, never does I/O. */
 declare function cognitoUserPool(poolData: cognitoUserPool.PoolData): cognitoUserPool.CognitoUserPool

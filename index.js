@@ -1,8 +1,8 @@
 'use strict'
 
 // The public face of cognito-user-pool: the original's factory and its 17 `method(params, cb)`
-// methods, over the native binding. Everything the caller sees (results, Errors) is made here, in
-// the caller's realm, from the JSON the binding answers with.
+// methods and the ones added beyond it, over the native binding. Everything the caller sees (results,
+// Errors) is made here, in the caller's realm, from the JSON the binding answers with.
 
 const { NativePool, methodNames } = require('./binding.js')
 

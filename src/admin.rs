@@ -7,7 +7,9 @@ use crate::client::Cognito;
 use crate::error::{Error, Result};
 use crate::params::Params;
 use aws_sdk_cognitoidentityprovider::primitives::DateTime;
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType, UserStatusType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, MessageActionType, UserStatusType, UserType,
+};
 use serde_json::{json, Value};
 
 fn attributes(list: &[AttributeType]) -> Value {
@@ -32,6 +34,16 @@ fn user_json(
     })
 }
 
+fn user_type_json(user: &UserType) -> Value {
+    user_json(
+        user.username(),
+        user.attributes(),
+        user.enabled(),
+        user.user_status(),
+        user.user_create_date(),
+    )
+}
+
 /// `adminCreateUser({ username, temporaryPassword?, attributes?, suppressMessage? })`
 pub async fn admin_create_user(cognito: &Cognito, params: &Params) -> Result<Value> {
     let username = params.string("username")?;
@@ -49,16 +61,9 @@ pub async fn admin_create_user(cognito: &Cognito, params: &Params) -> Result<Val
         .set_message_action(suppress.then_some(MessageActionType::Suppress))
         .send()
         .await?;
-    let user = out
-        .user()
-        .ok_or_else(|| Error::bad_response("Cognito created no user"))?;
-    Ok(user_json(
-        user.username(),
-        user.attributes(),
-        user.enabled(),
-        user.user_status(),
-        user.user_create_date(),
-    ))
+    out.user()
+        .map(user_type_json)
+        .ok_or_else(|| Error::bad_response("Cognito created no user"))
 }
 
 /// `adminGetUser({ username })`
@@ -98,19 +103,7 @@ pub async fn list_users(cognito: &Cognito, params: &Params) -> Result<Value> {
         .set_limit(limit)
         .send()
         .await?;
-    let users: Vec<Value> = out
-        .users()
-        .iter()
-        .map(|u| {
-            user_json(
-                u.username(),
-                u.attributes(),
-                u.enabled(),
-                u.user_status(),
-                u.user_create_date(),
-            )
-        })
-        .collect();
+    let users: Vec<Value> = out.users().iter().map(user_type_json).collect();
     Ok(json!({ "users": users, "paginationToken": out.pagination_token() }))
 }
 
