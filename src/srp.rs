@@ -65,18 +65,18 @@ static GROUP: LazyLock<Group> = LazyLock::new(|| {
     }
 });
 
-/// Window of the fixed-base table, in bits.
-const WINDOW: u32 = 4;
+/// Window of the fixed-base table, in bits (at most 8).
+const WINDOW: u32 = 5;
 const ROW: usize = 1 << WINDOW;
 
-/// g^(j · 16^i) mod N in Montgomery form, for every 4-bit window i of a 1024-bit exponent and every
-/// digit j: g^e is then one multiplication per window and no squaring, about 4x fewer operations
-/// than a ladder. Built once (4,096 multiplications, 1.5 MiB), on the first login.
+/// g^(j · 2^(WINDOW·i)) mod N in Montgomery form, for every window i of a 1024-bit exponent and
+/// every digit j: g^e is then one multiplication per window and no squaring, about 5x fewer
+/// operations than a ladder. Built once (6,560 multiplications, 2.4 MiB), on the first login.
 static G_TABLE: LazyLock<Vec<[U3072; ROW]>> = LazyLock::new(|| {
     let group = &*GROUP;
     let one = Monty::one(&group.params);
     let mut base = group.g;
-    (0..SMALL_A_BITS / WINDOW)
+    (0..SMALL_A_BITS.div_ceil(WINDOW))
         .map(|_| {
             let mut row = [*one.as_montgomery(); ROW];
             let mut acc = one;
@@ -101,7 +101,11 @@ fn g_pow(exponent: &U3072, bits: u32) -> Monty {
         .take(bits.div_ceil(WINDOW) as usize)
         .enumerate()
     {
-        let digit = u32::from((bytes[i / 2] >> (4 * (i % 2))) & 0x0f);
+        // The window's bits, read from the two bytes it can straddle (public positions).
+        let bit = i * WINDOW as usize;
+        let pair =
+            u32::from(bytes[bit / 8]) | (u32::from(*bytes.get(bit / 8 + 1).unwrap_or(&0)) << 8);
+        let digit = (pair >> (bit % 8)) & (ROW as u32 - 1);
         let mut entry = U3072::ZERO;
         for (j, candidate) in row.iter().enumerate() {
             entry.ct_assign(candidate, Choice::from_u32_eq(j as u32, digit));
