@@ -1,9 +1,10 @@
-//! The Cognito client: built once per (region, endpoint, timeout) and shared by every wrapper in
-//! the process, so all of them reuse one pool of kept-alive connections.
+//! The Cognito client: built once per (region, endpoint, timeout, signed or not) and shared by every
+//! wrapper in the process, so all of them reuse one pool of kept-alive connections.
 //!
 //! The user-facing operations need no AWS credentials (they carry tokens or a password proof), so
-//! none are looked up; the region comes from the pool id, so no instance metadata is ever asked.
-//! The endpoint comes from poolData, else from the standard AWS env vars or profile.
+//! their client looks none up, and the region comes from the pool id: no instance metadata is ever
+//! asked for them. Only the admin calls' client uses the default credentials chain. The endpoint
+//! comes from poolData, else from the standard AWS env vars or profile.
 #![forbid(unsafe_code)]
 
 use crate::config::PoolConfig;
