@@ -97,8 +97,7 @@ const NOT_AUTHENTICATED: &str = "User is not authenticated";
 pub async fn access_token(cognito: &Cognito, params: &Params) -> Result<String> {
     let username = params.string("username")?;
     if let Some(refresh_token) = params.optional_string("refreshToken")? {
-        let hash_user = internal_username(params)?.unwrap_or_else(|| username.to_owned());
-        return Ok(refresh(cognito, &hash_user, refresh_token)
+        return Ok(refresh(cognito, params, username, refresh_token)
             .await?
             .access_token);
     }
@@ -130,15 +129,22 @@ fn internal_username(params: &Params) -> Result<Option<String>> {
     Ok(claim("accessToken", "username")?.or(claim("idToken", "cognito:username")?))
 }
 
-/// REFRESH_TOKEN_AUTH; `hash_user` is the name SECRET_HASH is computed with.
-async fn refresh(cognito: &Cognito, hash_user: &str, refresh_token: &str) -> Result<Tokens> {
+/// REFRESH_TOKEN_AUTH, SECRET_HASH computed with the internal username when the params carry a
+/// token, else with the given `username`.
+async fn refresh(
+    cognito: &Cognito,
+    params: &Params,
+    username: &str,
+    refresh_token: &str,
+) -> Result<Tokens> {
+    let hash_user = internal_username(params)?.unwrap_or_else(|| username.to_owned());
     let out = cognito
         .client
         .initiate_auth()
         .client_id(&cognito.config.client_id)
         .auth_flow(AuthFlowType::RefreshTokenAuth)
         .set_auth_parameters(Some(
-            cognito.auth_parameters(hash_user, [("REFRESH_TOKEN", refresh_token.to_owned())]),
+            cognito.auth_parameters(&hash_user, [("REFRESH_TOKEN", refresh_token.to_owned())]),
         ))
         .send()
         .await?;
@@ -153,8 +159,7 @@ async fn refresh(cognito: &Cognito, hash_user: &str, refresh_token: &str) -> Res
 pub async fn refresh_session(cognito: &Cognito, params: &Params) -> Result<Tokens> {
     let username = params.string("username")?;
     let refresh_token = params.string("refreshToken")?;
-    let hash_user = internal_username(params)?.unwrap_or_else(|| username.to_owned());
-    refresh(cognito, &hash_user, refresh_token).await
+    refresh(cognito, params, username, refresh_token).await
 }
 
 /// `logout(auth)`: GlobalSignOut, which revokes every token of the user.
