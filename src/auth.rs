@@ -320,39 +320,48 @@ pub async fn login_mfa(cognito: &Cognito, params: &Params) -> Result<LoginOutcom
     .await
 }
 
+/// Answer `challenge` with the `ANSWER` taken from `params[field]` (SELECT_MFA_TYPE, custom).
+async fn answer(
+    cognito: &Cognito,
+    params: &Params,
+    challenge: ChallengeNameType,
+    field: &str,
+) -> Result<LoginOutcome> {
+    let username = params.string("username")?;
+    let (_, session) = untag_session(params.string("loginSession")?);
+    let answer = params.string(field)?.to_owned();
+    respond(
+        cognito,
+        challenge,
+        Some(session.to_owned()),
+        username,
+        [("ANSWER", answer)],
+    )
+    .await
+}
+
 /// `loginSelectMfaType({ username, loginSession, mfaType })`: answers SELECT_MFA_TYPE with the
 /// factor the user picked; Cognito then sends the MFA challenge of that factor.
 pub async fn login_select_mfa_type(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
-    let username = params.string("username")?;
-    let (_, session) = untag_session(params.string("loginSession")?);
-    let choice = params.string("mfaType")?;
-    if !matches!(choice, "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP") {
+    if !matches!(
+        params.optional_string("mfaType")?,
+        None | Some("SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP")
+    ) {
         return Err(Error::invalid_param(
             "mfaType must be SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP",
         ));
     }
-    respond(
-        cognito,
-        ChallengeNameType::SelectMfaType,
-        Some(session.to_owned()),
-        username,
-        [("ANSWER", choice.to_owned())],
-    )
-    .await
+    answer(cognito, params, ChallengeNameType::SelectMfaType, "mfaType").await
 }
 
 /// `loginCustomChallenge({ username, loginSession, answer })`: answers a CUSTOM_CHALLENGE set by
 /// the pool's Lambda triggers.
 pub async fn login_custom_challenge(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
-    let username = params.string("username")?;
-    let (_, session) = untag_session(params.string("loginSession")?);
-    let answer = params.string("answer")?;
-    respond(
+    answer(
         cognito,
+        params,
         ChallengeNameType::CustomChallenge,
-        Some(session.to_owned()),
-        username,
-        [("ANSWER", answer.to_owned())],
+        "answer",
     )
     .await
 }
