@@ -70,10 +70,15 @@ class CognitoUserPool {
   #native
 
   constructor(poolData) {
-    const isObject = poolData !== null && typeof poolData === 'object'
-    const picked = {}
-    if (isObject) for (const key of POOL_DATA_KEYS) picked[key] = poolData[key]
-    this.#native = new NativePool((isObject && toJson(picked)) || 'null')
+    let json
+    try {
+      if (poolData !== null && typeof poolData === 'object') {
+        json = toJson(Object.fromEntries(POOL_DATA_KEYS.map((key) => [key, poolData[key]])))
+      }
+    } catch {
+      // A getter that throws: poolData is unreadable, which the first call reports.
+    }
+    this.#native = new NativePool(json || 'null')
   }
 
   static {
