@@ -17,8 +17,6 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::LazyLock;
-use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
 /// What a login step resolves with: tokens, or `{ nextStep, loginSession }`.
@@ -145,24 +143,13 @@ fn outcome(step: Step) -> Result<LoginOutcome> {
     }))
 }
 
-/// How many SRP computations may run at once: all cores but one, so that a burst of logins never
-/// takes every core from the Node thread (its event loop stays responsive).
-static SRP_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Semaphore::new(cores.saturating_sub(1).max(1))
-});
-
-/// CPU-heavy SRP work goes to the blocking pool, away from both Node and the async workers.
+/// CPU-heavy SRP work goes to the SRP workers, away from both Node and the async worker.
 async fn off_thread<T: Send + 'static>(
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
-    let _slot = SRP_SLOTS
-        .acquire()
+    crate::workers::run(work)
         .await
-        .map_err(|_| Error::new(code::INTERNAL, "the SRP workers are gone"))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| Error::new(code::INTERNAL, "the SRP computation failed"))?
+        .unwrap_or_else(|| Err(Error::new(code::INTERNAL, "the SRP computation failed")))
 }
 
 async fn initiate(

@@ -1,7 +1,7 @@
 //! cognito-user-pool: a native drop-in for the npm package of that name. The methods live in one
 //! module per concern; [`call`] is the single door the N-API binding (module `node`) goes through.
-// Unsafe code only in the N-API glue (`node`, whose macros need it) and in `bignum` (the AWS-LC
-// call); every other module forbids it.
+// Unsafe code only in the N-API glue (`node`, whose macros need it), in `bignum` (the AWS-LC
+// call) and in `workers` (one setpriority call); every other module forbids it.
 #![deny(unsafe_code)]
 
 pub mod admin;
@@ -18,6 +18,7 @@ pub mod session;
 pub mod signup;
 pub mod srp;
 pub mod verify;
+mod workers;
 
 #[cfg(feature = "node")]
 mod node;

@@ -1,0 +1,95 @@
+//! The threads that do the SRP math: all cores but one, each at a lower scheduling priority than
+//! the Node thread (nice 10, Linux). A login's math is 1-2 ms of pure CPU; at the same priority, a
+//! burst of logins kept both cores busy and the kernel let the woken Node thread wait out a whole
+//! time slice (2-5 ms, seen with `perf sched`), so every other request of the process waited too.
+//! At nice 10 the kernel gives the core back to the Node thread as soon as it wakes; the math
+//! still gets every cycle the process does not need. Elsewhere than Linux the threads run at the
+//! normal priority. The one unsafe line is the `setpriority` call.
+#![allow(unsafe_code)]
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{mpsc, Arc, LazyLock, Mutex};
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The workers' nice value (normal is 0, the lowest 19): far enough below the Node thread that it
+/// always wins a core at once, while under load from other processes the math still gets a share.
+#[cfg(target_os = "linux")]
+const NICE: libc::c_int = 10;
+
+/// The queue the workers take jobs from; None when no worker thread could be started.
+static QUEUE: LazyLock<Option<mpsc::Sender<Job>>> = LazyLock::new(|| {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    let count = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .saturating_sub(1)
+        .max(1);
+    let started = (0..count)
+        .filter(|_| {
+            let receiver = Arc::clone(&receiver);
+            std::thread::Builder::new()
+                .name("cognito-srp".into())
+                .spawn(move || work(&receiver))
+                .is_ok()
+        })
+        .count();
+    (started > 0).then_some(sender)
+});
+
+fn work(receiver: &Mutex<mpsc::Receiver<Job>>) {
+    lower_priority();
+    loop {
+        let job = match receiver.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        match job {
+            // A panicking job drops its result sender (its caller sees an error); the thread lives.
+            Ok(job) => drop(catch_unwind(AssertUnwindSafe(job))),
+            Err(_) => return,
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: plain syscall wrapper; on Linux `who = 0` with PRIO_PROCESS names the calling thread
+    // only (the nice value is per thread). Failure leaves the normal priority, which is harmless.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, NICE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+/// Run `work` on a worker thread; None if it panicked or no worker could be started.
+pub async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (answer, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = answer.send(work());
+    });
+    QUEUE.as_ref()?.send(job).ok()?;
+    result.await.ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn runs_jobs_and_survives_a_panicking_one() {
+        assert_eq!(run(|| 6 * 7).await, Some(42));
+        assert_eq!(run(|| -> u8 { panic!("boom") }).await, None);
+        assert_eq!(run(|| "still here").await, Some("still here"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn workers_run_below_the_normal_priority() {
+        // SAFETY: reads the calling (worker) thread's nice value.
+        let nice = run(|| unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }).await;
+        assert_eq!(nice, Some(NICE));
+    }
+}
