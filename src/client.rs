@@ -9,6 +9,7 @@
 
 use crate::config::PoolConfig;
 use aws_config::retry::RetryConfig;
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::config::interceptors::InterceptorContext;
@@ -55,6 +56,9 @@ async fn build(config: &PoolConfig, signed: bool) -> Client {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(config.region.clone()))
         .timeout_config(timeouts)
+        // Built to catch stalled downloads; Cognito's answers are a few KiB, and the operation
+        // timeout already bounds a stall. Off, it saves per-response bookkeeping.
+        .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
         .retry_config(RetryConfig::standard());
     if !signed {
         loader = loader.no_credentials();
@@ -83,7 +87,8 @@ fn is_limit_exceeded(error_type: &str) -> bool {
 
 impl ClassifyRetry for NeverRetryLimitExceeded {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
-        let Some(response) = ctx.response() else {
+        // Successful answers (tokens, a few KiB) are never read here.
+        let Some(response) = ctx.response().filter(|r| !r.status().is_success()) else {
             return RetryAction::NoActionIndicated;
         };
         let from_header = response

@@ -159,10 +159,12 @@ fn pad(value: &U3072) -> Vec<u8> {
 
 /// `A.toString(16)`: lowercase hex without leading zeros.
 fn to_hex(value: &U3072) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let hex: String = value
         .to_be_bytes()
         .iter()
-        .map(|b| format!("{b:02x}"))
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
+        .map(char::from)
         .collect();
     let trimmed = hex.trim_start_matches('0');
     if trimmed.is_empty() {
