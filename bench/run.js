@@ -26,6 +26,13 @@ function measure(impl, workload, args) {
   return JSON.parse(out.trim().split('\n').pop())
 }
 
+/** The run with the median `key` of `times` fresh-process runs, with every run's figure kept. */
+function medianOf(times, key, impl, workload, args) {
+  const runs = Array.from({ length: times }, () => measure(impl, workload, args))
+  runs.sort((x, y) => x[key] - y[key])
+  return { ...runs[Math.floor(times / 2)], [`${key}Runs`]: runs.map((r) => r[key]) }
+}
+
 async function makeUsers(poolData, count) {
   const pool = cognitoUserPool(poolData)
   const users = []
@@ -75,22 +82,27 @@ function chart(results, machine) {
 async function main() {
   let server = null
   let url = process.env.FAKECLOUD_URL
+  let serverPriority = 'as started by the caller (FAKECLOUD_URL)'
   if (!(url && (await fakecloud.isHealthy(url)))) {
-    server = await fakecloud.start()
+    // In production Cognito runs on AWS's machines; on this one the emulator's own SRP work must
+    // not be billed to the client as event-loop delay, so it only gets the CPU the client leaves.
+    server = await fakecloud.start({ background: true })
     url = server.url
+    serverPriority = 'lowest (SCHED_IDLE or nice 19): a stand-in for a remote server'
   }
   try {
     const poolData = await fakecloud.createPool(url)
     const users = await makeUsers(poolData, 64)
-    const n = QUICK ? { logins: 20, rate: 64, profiles: 2000, rss: 10000 } : { logins: 100, rate: 200, profiles: 10000, rss: 100000 }
+    const n = QUICK ? { logins: 20, rate: 64, profiles: 2000, rss: 10000 } : { logins: 200, rate: 200, profiles: 10000, rss: 100000 }
     const results = {}
     for (const impl of IMPLS) {
       console.error(`measuring ${impl.label}...`)
       const args = { poolData, users }
       results[impl.id] = {
         firstCall: measure(impl.id, 'firstCall', args),
-        loginCpu: measure(impl.id, 'loginCpu', { ...args, count: n.logins }),
-        eventLoop: measure(impl.id, 'eventLoop', { ...args, concurrency: 64 }),
+        // The two noisiest figures on a shared 2-core machine: the median of several runs.
+        loginCpu: medianOf(impl.id === 'native' ? 5 : 1, 'cpuMsPerLogin', impl.id, 'loginCpu', { ...args, count: n.logins }),
+        eventLoop: medianOf(impl.id === 'native' ? 5 : 1, 'p99', impl.id, 'eventLoop', { ...args, concurrency: 64 }),
         loginRate: [1, 16, 64].map((c) => measure(impl.id, 'loginRate', { ...args, count: c === 1 ? Math.min(n.rate, 50) : n.rate, concurrency: c })),
         profileRate: [1, 16, 64].map((c) => measure(impl.id, 'profileRate', { ...args, count: c === 1 ? n.profiles / 5 : n.profiles, concurrency: c })),
         rss: measure(impl.id, 'rss', { ...args, count: n.rss, step: n.rss / 10 }),
@@ -103,6 +115,7 @@ async function main() {
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
       date: new Date().toISOString().slice(0, 10),
+      serverPriority,
     }
 
     const [a, b] = IMPLS.map((i) => results[i.id])
@@ -120,7 +133,8 @@ async function main() {
     console.log(`\n${'workload'.padEnd(width)} | ${IMPLS[0].label.padEnd(24)} | ${IMPLS[1].label}`)
     console.log(`${'-'.repeat(width)}-|-${'-'.repeat(24)}-|-${'-'.repeat(24)}`)
     for (const [name, x, y] of rows) console.log(`${name.padEnd(width)} | ${fmt(x, 2).padEnd(24)} | ${fmt(y, 2)}`)
-    console.log(`\nCPU per login: the original uses ${fmt(b.loginCpu.cpuMsPerLogin / a.loginCpu.cpuMsPerLogin, 0)}x more. Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`)
+    console.log(`\nCPU per login: the original uses ${fmt(b.loginCpu.cpuMsPerLogin / a.loginCpu.cpuMsPerLogin, 0)}x more. Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; server priority: ${serverPriority}`)
+    console.log(`median of 5 runs (this package): CPU per login ${a.loginCpu.cpuMsPerLoginRuns.map((v) => fmt(v, 2)).join(', ')}; event loop p99 ${a.eventLoop.p99Runs.map((v) => fmt(v, 2)).join(', ')}`)
 
     const dir = path.join(__dirname, 'results')
     fs.mkdirSync(dir, { recursive: true })
