@@ -1,10 +1,12 @@
-//! The one varying-base exponentiation of a login, S = base^(a + u·x) mod N, through AWS-LC's
-//! `BN_mod_exp_mont_consttime` (assembly Montgomery multiplication with mulx/adx: 2.6 ms here,
-//! against 5.1 ms for crypto-bigint's portable ladder). AWS-LC is already linked for TLS.
+//! The big-number work of a login that AWS-LC does faster than crypto-bigint (assembly Montgomery
+//! multiplication with mulx/adx; AWS-LC is already linked for TLS): the one varying-base
+//! exponentiation, S = base^(a + u·x) mod N, through `BN_mod_exp_mont_consttime` (2.6 ms here
+//! against 5.1 ms for crypto-bigint's ladder), and the products of the fixed-base table.
 //!
 //! AWS-LC walks every bit of the exponent's *stored* width, so the exponent is always handed over
-//! as the same number of bytes and its value never shapes the timing. The only unsafe code of the
-//! crate outside the N-API glue lives here, around four documented calls.
+//! as the same number of bytes and its value never shapes the timing; Montgomery products take
+//! the constant-time `bn_mul_mont` path only for operands of the modulus' full width, which every
+//! operand here has. The unsafe code sits around a handful of documented calls.
 #![allow(unsafe_code)]
 
 use aws_lc_sys as ffi;
@@ -32,6 +34,30 @@ impl Owned {
         // SAFETY: reads `bytes.len()` bytes from a live slice; returns a new BIGNUM or null.
         let bn = unsafe { ffi::BN_bin2bn(bytes.as_ptr(), bytes.len(), ptr::null_mut()) };
         (!bn.is_null()).then_some(Self(bn))
+    }
+
+    /// A BIGNUM of the modulus' full width (48 limbs) from 384 little-endian bytes.
+    fn from_le(bytes: &[u8]) -> Option<Self> {
+        let mut bn = Self::empty()?;
+        bn.set_le(bytes)?;
+        Some(bn)
+    }
+
+    fn empty() -> Option<Self> {
+        // SAFETY: BN_new returns a fresh BIGNUM or null.
+        let bn = unsafe { ffi::BN_new() };
+        (!bn.is_null()).then_some(Self(bn))
+    }
+
+    /// Overwrites the value with 384 little-endian bytes, at full width (BN_le2bn keeps the
+    /// width the length gives). None for any other length.
+    fn set_le(&mut self, bytes: &[u8]) -> Option<()> {
+        if bytes.len() != MODULUS_BYTES {
+            return None;
+        }
+        // SAFETY: reads 384 bytes from a live slice into a live BIGNUM, which it may grow.
+        let bn = unsafe { ffi::BN_le2bn(bytes.as_ptr(), MODULUS_BYTES, self.0) };
+        (!bn.is_null()).then_some(())
     }
 }
 
@@ -73,16 +99,59 @@ static MODULUS: LazyLock<Option<Modulus>> = LazyLock::new(|| {
     Some(modulus)
 });
 
+/// A running product of values in Montgomery form (R = 2^3072, the same R as crypto-bigint's
+/// 48-limb form), each value given as 384 little-endian bytes below N.
+pub struct MontProduct {
+    acc: Owned,
+    next: Owned,
+    factor: Owned,
+    scratch: Scratch,
+}
+
+impl MontProduct {
+    pub fn new(start: &[u8]) -> Option<Self> {
+        Some(Self {
+            acc: Owned::from_le(start)?,
+            next: Owned::empty()?,
+            factor: Owned::from_le(start)?,
+            scratch: Scratch::new()?,
+        })
+    }
+
+    /// acc = acc · factor · R⁻¹ mod N, in constant time.
+    pub fn mul(&mut self, factor: &[u8]) -> Option<()> {
+        let modulus = MODULUS.as_ref()?;
+        self.factor.set_le(factor)?;
+        // SAFETY: live BIGNUMs of full width, a live context and the shared read-only modulus;
+        // the result goes to a third BIGNUM, so no operand is aliased.
+        let ok = unsafe {
+            ffi::BN_mod_mul_montgomery(
+                self.next.0,
+                self.acc.0,
+                self.factor.0,
+                modulus.mont,
+                self.scratch.0,
+            ) == 1
+        };
+        std::mem::swap(&mut self.acc, &mut self.next);
+        ok.then_some(())
+    }
+
+    /// The product, in Montgomery form, as 384 little-endian bytes.
+    pub fn finish(self) -> Option<[u8; MODULUS_BYTES]> {
+        let mut out = [0u8; MODULUS_BYTES];
+        // SAFETY: writes at most 384 bytes into `out` from a live BIGNUM.
+        let ok = unsafe { ffi::BN_bn2le_padded(out.as_mut_ptr(), MODULUS_BYTES, self.acc.0) == 1 };
+        ok.then_some(out)
+    }
+}
+
 /// base^exponent mod N, for base < N given as 384 big-endian bytes and an exponent whose byte
 /// length is public. None only if AWS-LC fails to allocate.
 pub fn pow_mod_n(base: &[u8; MODULUS_BYTES], exponent: &[u8]) -> Option<[u8; MODULUS_BYTES]> {
     let modulus = MODULUS.as_ref()?;
     let (base, exponent) = (Owned::from_be(base)?, Owned::from_be(exponent)?);
-    // SAFETY: BN_new returns a fresh BIGNUM or null.
-    let result = Owned(unsafe { ffi::BN_new() });
-    if result.0.is_null() {
-        return None;
-    }
+    let result = Owned::empty()?;
     let scratch = Scratch::new()?;
     let mut out = [0u8; MODULUS_BYTES];
     // SAFETY: every pointer is a live BIGNUM, a live context or the shared read-only modulus;
