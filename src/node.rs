@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 /// The runtime every call runs on: one async worker, which does all the network work (about
 /// 0.25 ms of CPU per Cognito request, so some 4,000 requests a second, far above Cognito's own
-/// request quotas), and the blocking pool, which does the SRP math. A second async worker only
-/// added cross-thread wake-ups to each call.
+/// request quotas); the SRP math runs on its own threads (module `workers`). A second async
+/// worker only added cross-thread wake-ups to each call.
 #[napi_derive::module_init]
 fn init() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
