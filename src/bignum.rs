@@ -113,7 +113,7 @@ impl MontProduct {
         Some(Self {
             acc: Owned::from_le(start)?,
             next: Owned::empty()?,
-            factor: Owned::from_le(start)?,
+            factor: Owned::empty()?,
             scratch: Scratch::new()?,
         })
     }
