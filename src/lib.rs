@@ -14,6 +14,7 @@ pub mod mfa;
 pub mod params;
 pub mod password;
 pub mod profile;
+mod sched;
 pub mod session;
 pub mod signup;
 pub mod srp;

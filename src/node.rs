@@ -10,12 +10,14 @@ use std::sync::Arc;
 /// The runtime every call runs on: one async worker, which does all the network work (about
 /// 0.25 ms of CPU per Cognito request, so some 4,000 requests a second, far above Cognito's own
 /// request quotas); the SRP math runs on its own threads (module `workers`). A second async
-/// worker only added cross-thread wake-ups to each call.
+/// worker only added cross-thread wake-ups to each call. Like the SRP threads, it stands back
+/// for the Node thread (module `sched`).
 #[napi_derive::module_init]
 fn init() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("cognito-rt")
+        .on_thread_start(|| crate::sched::background(0))
         .enable_all()
         .build();
     // On failure napi-rs builds its default runtime, which serves as well.

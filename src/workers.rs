@@ -1,23 +1,15 @@
-//! The threads that do the SRP math: all cores but one, each at a lower scheduling priority than
-//! the Node thread (nice 10, Linux). A login's math is 1-2 ms of pure CPU; at the same priority, a
-//! burst of logins kept both cores busy and the kernel let the woken Node thread wait out a whole
-//! time slice (2-5 ms, seen with `perf sched`), so every other request of the process waited too.
-//! At nice 10, and with a yield between two jobs, the Node thread gets a core back far sooner
-//! (event-loop p99 during 64 logins: 4.8 -> about 2 ms); the math still gets every cycle the
-//! process does not need. Elsewhere than Linux the threads run at the normal priority. The one
-//! unsafe line is the `setpriority` call.
-#![allow(unsafe_code)]
+//! The threads that do the SRP math: all cores but one, standing back for the Node thread (module
+//! `sched`: nice 10 and a long slice request). A login's math is 1-2 ms of pure CPU; at the same
+//! priority, a burst of logins kept both cores busy and the kernel let the woken Node thread wait
+//! out a whole time slice (2-5 ms, seen with `perf sched`), so every other request of the process
+//! waited too. With a yield between two jobs and `sched`'s settings, the Node thread gets a core
+//! back far sooner (event-loop p99 during 64 logins: 4.8 -> under 2 ms); the math still gets
+//! every cycle the process does not need.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{mpsc, Arc, LazyLock, Mutex};
 
 type Job = Box<dyn FnOnce() + Send>;
-
-/// The workers' nice value (normal is 0, the lowest 19): far enough below the Node thread that it
-/// wins the core, while under load from other processes the math still gets a share (SCHED_IDLE,
-/// tried, starved logins: 600 ms each with both cores busy elsewhere, against 17 ms at nice 10).
-#[cfg(target_os = "linux")]
-const NICE: libc::c_int = 10;
 
 /// The queue the workers take jobs from; None when no worker thread could be started.
 static QUEUE: LazyLock<Option<mpsc::Sender<Job>>> = LazyLock::new(|| {
@@ -40,7 +32,7 @@ static QUEUE: LazyLock<Option<mpsc::Sender<Job>>> = LazyLock::new(|| {
 });
 
 fn work(receiver: &Mutex<mpsc::Receiver<Job>>) {
-    lower_priority();
+    crate::sched::background(crate::sched::SRP_NICE);
     loop {
         let job = match receiver.lock() {
             Ok(receiver) => receiver.recv(),
@@ -56,18 +48,6 @@ fn work(receiver: &Mutex<mpsc::Receiver<Job>>) {
         std::thread::yield_now();
     }
 }
-
-#[cfg(target_os = "linux")]
-fn lower_priority() {
-    // SAFETY: plain syscall wrapper; on Linux `who = 0` with PRIO_PROCESS names the calling thread
-    // only (the nice value is per thread). Failure leaves the normal priority, which is harmless.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, NICE);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lower_priority() {}
 
 /// Run `work` on a worker thread; None if it panicked or no worker could be started.
 pub async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
@@ -93,8 +73,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn workers_run_below_the_normal_priority() {
-        // SAFETY: reads the calling (worker) thread's nice value.
-        let nice = run(|| unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }).await;
-        assert_eq!(nice, Some(NICE));
+        let nice = run(|| crate::sched::current_nice_and_slice().map(|(nice, _)| nice)).await;
+        assert_eq!(nice, Some(Some(crate::sched::SRP_NICE)));
     }
 }
