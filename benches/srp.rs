@@ -1,6 +1,6 @@
 //! `cargo bench --no-default-features --bench srp`: the client-side SRP steps of one login.
-//! `generate` is a and A = g^a (fixed-base table); `claim` is u, x, g^x (table), S (AWS-LC's
-//! constant-time exponentiation), HKDF and the HMAC signature. Their sum is the SRP CPU of one login.
+//! `generate` is a and A = g^a (fixed-base table); `claim` is u, x, g^x (table), S (fixed windows,
+//! yielding between slices), HKDF and the HMAC signature. Their sum is the SRP CPU of one login.
 
 use cognito_user_pool::srp::{now_timestamp, Ephemeral, VerifierChallenge};
 use criterion::{criterion_group, criterion_main, Criterion};

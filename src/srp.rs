@@ -2,16 +2,17 @@
 //! as amazon-cognito-identity-js computes it: 3072-bit group of RFC 5054, SHA-256, HKDF "Caldera
 //! Derived Key", HMAC claim. Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is
 //! constant-time with a public bit bound: powers of g through a fixed-base table read whole, S
-//! through AWS-LC's constant-time exponentiation; the Montgomery products of both run in AWS-LC
-//! (module `bignum`).
+//! through fixed windows over a table of the base's powers, also read whole; the Montgomery
+//! products of both run in AWS-LC (module `bignum`).
 //!
 //! The big-number work is CPU-bound (milliseconds): callers run it on the SRP workers.
 #![forbid(unsafe_code)]
 
+use crate::bignum::MontProduct;
 use crate::error::{Error, Result};
 use base64::Engine as _;
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Choice, CtAssign, Odd, U3072};
+use crypto_bigint::{Choice, CtAssign, EncodedUint, Odd, U3072};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -98,33 +99,77 @@ static G_TABLE: LazyLock<Vec<[U3072; ROW]>> = LazyLock::new(|| {
 /// 1.7x faster than crypto-bigint's). None only if AWS-LC fails to allocate.
 fn g_pow(exponent: &U3072, bits: u32) -> Option<Monty> {
     assert!(bits <= SMALL_A_BITS, "the table covers {SMALL_A_BITS} bits");
-    let params = &GROUP.params;
     let bytes = Zeroizing::new(exponent.to_le_bytes());
-    let mut product =
-        crate::bignum::MontProduct::new(&Monty::one(params).as_montgomery().to_le_bytes()[..])?;
+    let mut product = MontProduct::new(&Monty::one(&GROUP.params).as_montgomery().to_le_bytes())?;
     for (i, row) in G_TABLE
         .iter()
         .take(bits.div_ceil(WINDOW) as usize)
         .enumerate()
     {
-        // The window's bits, read from the two bytes it can straddle (public positions).
-        let bit = i * WINDOW as usize;
-        let pair =
-            u32::from(bytes[bit / 8]) | (u32::from(*bytes.get(bit / 8 + 1).unwrap_or(&0)) << 8);
-        let digit = (pair >> (bit % 8)) & (ROW as u32 - 1);
-        let mut entry = U3072::ZERO;
-        for (j, candidate) in row.iter().enumerate() {
-            entry.ct_assign(candidate, Choice::from_u32_eq(j as u32, digit));
-        }
-        let mut entry_bytes = Zeroizing::new(entry.to_le_bytes());
-        entry.zeroize();
-        product.mul(&entry_bytes[..])?;
-        entry_bytes.zeroize();
+        product.mul(&select(row, digit(&bytes, i))[..])?;
     }
-    let mut out = Zeroizing::new(product.finish()?);
-    let result = Monty::from_montgomery(U3072::from_le_slice(&out[..]), params);
-    out.zeroize();
-    Some(result)
+    from_product(&product)
+}
+
+/// Windows of a varying-base exponentiation between two yields of the thread: about 0.25 ms.
+const WINDOWS_PER_SLICE: usize = 25;
+
+/// base^exponent mod N for an exponent below 2^bits (a public bound), in constant time: fixed
+/// windows over a table of base^0..base^31, read whole for every window; five squarings and one
+/// product per window, in AWS-LC. S's exponentiation is the one piece of a login too long to run
+/// in one go (about 1 ms): the thread yields every WINDOWS_PER_SLICE windows, so a woken Node
+/// thread that finds this core busy waits for a slice, not for the whole exponentiation (AWS-LC's
+/// own exponentiation, used before, cost the same CPU but could not be cut). None only if AWS-LC
+/// fails to allocate.
+fn pow_sliced(base: &Monty, exponent: &U3072, bits: u32) -> Option<Monty> {
+    let one = *Monty::one(&GROUP.params).as_montgomery();
+    let base = Zeroizing::new(base.as_montgomery().to_le_bytes());
+    let mut table = Zeroizing::new([one; ROW]);
+    let mut powers = MontProduct::new(&one.to_le_bytes())?;
+    for entry in table.iter_mut().skip(1) {
+        powers.mul(&base[..])?;
+        *entry = U3072::from_le_slice(&Zeroizing::new(powers.value()?)[..]);
+    }
+    let bytes = Zeroizing::new(exponent.to_le_bytes());
+    let windows = bits.div_ceil(WINDOW).max(1) as usize;
+    let mut product = MontProduct::new(&select(&table, digit(&bytes, windows - 1))[..])?;
+    for (done, i) in (0..windows - 1).rev().enumerate() {
+        if done % WINDOWS_PER_SLICE == WINDOWS_PER_SLICE - 1 {
+            std::thread::yield_now();
+        }
+        for _ in 0..WINDOW {
+            product.square()?;
+        }
+        product.mul(&select(&table, digit(&bytes, i))[..])?;
+    }
+    from_product(&product)
+}
+
+/// Window `i` of a little-endian exponent: the WINDOW bits from bit i·WINDOW, read from the two
+/// bytes they can straddle (public positions).
+fn digit(exponent_le: &[u8], i: usize) -> u32 {
+    let bit = i * WINDOW as usize;
+    let low = u32::from(exponent_le.get(bit / 8).copied().unwrap_or(0));
+    let high = u32::from(exponent_le.get(bit / 8 + 1).copied().unwrap_or(0));
+    ((low | (high << 8)) >> (bit % 8)) & (ROW as u32 - 1)
+}
+
+/// row[digit] as 384 little-endian bytes, in constant time: every entry is read.
+fn select(row: &[U3072; ROW], digit: u32) -> Zeroizing<EncodedUint<LIMBS>> {
+    let mut entry = Zeroizing::new(U3072::ZERO);
+    for (j, candidate) in row.iter().enumerate() {
+        entry.ct_assign(candidate, Choice::from_u32_eq(j as u32, digit));
+    }
+    Zeroizing::new(entry.to_le_bytes())
+}
+
+/// A product in Montgomery form back into crypto-bigint's form (the same R).
+fn from_product(product: &MontProduct) -> Option<Monty> {
+    let out = Zeroizing::new(product.value()?);
+    Some(Monty::from_montgomery(
+        U3072::from_le_slice(&out[..]),
+        &GROUP.params,
+    ))
 }
 
 /// Big-endian bytes of any length (up to 384) into a U3072.
@@ -357,16 +402,11 @@ fn compute_s(a: &U3072, a_bits: u32, b: &U3072, u: &U3072, x: &U3072) -> Result<
     let g_x = g_pow(x, HASH_BITS).ok_or_else(math_failed)?;
     let base = Monty::new(b, &group.params).sub(&group.k.mul(&g_x));
     // u, x < 2^256 so u·x < 2^512, and a + u·x < 2^(max(a_bits, 512) + 1): no wrap in 3072 bits,
-    // and the exponent always goes over with the same number of bytes, whatever its value.
-    let exponent_bytes = (a_bits.max(2 * HASH_BITS) as usize + 8) / 8;
-    let exponent = Zeroizing::new(a.wrapping_add(&u.wrapping_mul(x)).to_be_bytes());
-    let base = Zeroizing::new(base.retrieve().to_be_bytes());
-    let mut base_bytes = Zeroizing::new([0u8; BYTES]);
-    base_bytes.copy_from_slice(&base);
-    let s = crate::bignum::pow_mod_n(&base_bytes, &exponent[BYTES - exponent_bytes..])
-        .map(Zeroizing::new)
-        .ok_or_else(math_failed)?;
-    Ok(Zeroizing::new(U3072::from_be_slice(&s[..])))
+    // and that public bound, not the exponent's value, sets the number of windows.
+    let exponent = Zeroizing::new(a.wrapping_add(&u.wrapping_mul(x)));
+    let bits = a_bits.max(2 * HASH_BITS) + 1;
+    let s = pow_sliced(&base, &exponent, bits).ok_or_else(math_failed)?;
+    Ok(Zeroizing::new(s.retrieve()))
 }
 
 /// HKDF-SHA256(ikm = padHex(S), salt = padHex(u), info = "Caldera Derived Key"), 16 bytes.
@@ -427,20 +467,17 @@ mod tests {
         pad(value).iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// The reference's `a` may be 1024 bits wide, beyond the table: its A comes from AWS-LC, and
-    /// its S exponent goes over with the width that bound gives.
+    /// The reference's `a` may be 1024 bits wide, beyond the table: its A comes from the
+    /// varying-base exponentiation, and S's exponent gets the windows that bound gives.
     fn reference_pair(a_hex: &str) -> Ephemeral {
         let a = uint_from_hex(a_hex).unwrap();
         if a.bits_vartime() <= SMALL_A_BITS {
             return Ephemeral::from_small_a(a).unwrap().unwrap();
         }
-        let mut g = [0u8; BYTES];
-        g[BYTES - 1] = 2;
-        let big_a = crate::bignum::pow_mod_n(&g, &a.to_be_bytes()[BYTES - 128..]).unwrap();
         Ephemeral {
             a: Zeroizing::new(a),
             a_bits: 1024,
-            big_a: U3072::from_be_slice(&big_a),
+            big_a: pow_sliced(&GROUP.g, &a, 1024).unwrap().retrieve(),
         }
     }
 
@@ -584,6 +621,27 @@ mod tests {
             g_pow(&short, 256).unwrap(),
             group.g.pow_bounded_exp(&short, 256)
         );
+    }
+
+    #[test]
+    fn the_sliced_exponentiation_agrees_with_crypto_bigint() {
+        let base = Monty::new(&hash_to_uint(&[b"any base"]), &GROUP.params);
+        let wide = hash_to_uint(&[b"e"]).wrapping_mul(&hash_to_uint(&[b"f"]));
+        let all_ones = U3072::MAX.shr_vartime(3072 - 513);
+        for (exponent, bits) in [
+            (U3072::ZERO, 513),
+            (U3072::ONE, 513),
+            (U3072::from_u8(31), 5),
+            (U3072::from_u8(32), 6),
+            (wide, 513),
+            (all_ones, 513),
+        ] {
+            assert_eq!(
+                pow_sliced(&base, &exponent, bits).unwrap().retrieve(),
+                base.pow(&exponent).retrieve(),
+                "exponent of {bits} bits"
+            );
+        }
     }
 
     #[test]
