@@ -25,27 +25,37 @@ const SLICE_NS: u64 = 10_000_000;
 /// already nicer keeps its value). Failures leave the thread as it was, which is harmless.
 #[cfg(target_os = "linux")]
 pub fn background(nice: i32) {
-    let Some(mut attr) = current() else { return };
-    attr.sched_nice = attr.sched_nice.max(nice);
-    // Only the normal policy has slices; a thread the user made batch or idle stays so.
-    if attr.sched_policy == libc::SCHED_OTHER as u32 {
-        attr.sched_runtime = SLICE_NS;
-    }
-    attr.sched_flags = 0;
-    // SAFETY: `attr` is a valid sched_attr of the size it declares; pid 0 is the calling thread.
-    let set = unsafe {
-        libc::syscall(
-            libc::SYS_sched_setattr,
-            0,
-            &attr as *const libc::sched_attr,
-            0,
-        )
+    let nice = match current() {
+        Some(mut attr) => {
+            attr.sched_nice = attr.sched_nice.max(nice);
+            // Only the normal policy has slices; a thread the user made batch or idle stays so.
+            if attr.sched_policy == libc::SCHED_OTHER as u32 {
+                attr.sched_runtime = SLICE_NS;
+            }
+            attr.sched_flags = 0;
+            // SAFETY: `attr` is a valid sched_attr of the size it declares; pid 0 is the calling
+            // thread.
+            let set = unsafe {
+                libc::syscall(
+                    libc::SYS_sched_setattr,
+                    0,
+                    &attr as *const libc::sched_attr,
+                    0,
+                )
+            };
+            if set == 0 {
+                return;
+            }
+            attr.sched_nice
+        }
+        // No sched_getattr (a seccomp filter, an old kernel): the current value is unknown, so
+        // only ever lower the priority.
+        None if nice > 0 => nice,
+        None => return,
     };
-    if set != 0 {
-        // A kernel that refuses the slice still takes the nice value.
-        // SAFETY: plain syscall wrapper; `who = 0` names the calling thread on Linux.
-        unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, attr.sched_nice) };
-    }
+    // A kernel that refuses the slice still takes the nice value.
+    // SAFETY: plain syscall wrapper; `who = 0` names the calling thread on Linux.
+    unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nice) };
 }
 
 #[cfg(not(target_os = "linux"))]
