@@ -5,6 +5,7 @@
 //! waited too. With a yield between two jobs and `sched`'s settings, the Node thread gets a core
 //! back far sooner (event-loop p99 during 64 logins: 4.8 -> under 2 ms); the math still gets
 //! every cycle the process does not need.
+#![forbid(unsafe_code)]
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{mpsc, Arc, LazyLock, Mutex};
