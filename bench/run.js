@@ -4,12 +4,10 @@
 // by side in one run, against a local fakecloud. Prints a table, writes bench/results/latest.json
 // and bench/results/chart.svg. Each figure comes from a fresh process (bench/worker.js).
 
-const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const fakecloud = require('../scripts/fakecloud.js')
-const cognitoUserPool = require('..')
+const { measure, withServer } = require('./setup.js')
 
 const QUICK = process.argv.includes('--quick')
 const IMPLS = [
@@ -17,35 +15,11 @@ const IMPLS = [
   { id: 'original', label: 'original 0.2.4' },
 ]
 
-function measure(impl, workload, args) {
-  const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js'), impl, workload, JSON.stringify(args)], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 2 ** 20,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return JSON.parse(out.trim().split('\n').pop())
-}
-
 /** The run with the median `key` of `times` fresh-process runs, with every run's figure kept. */
 function medianOf(times, key, impl, workload, args) {
   const runs = Array.from({ length: times }, () => measure(impl, workload, args))
   runs.sort((x, y) => x[key] - y[key])
   return { ...runs[Math.floor(times / 2)], [`${key}Runs`]: runs.map((r) => r[key]) }
-}
-
-async function makeUsers(poolData, count) {
-  const pool = cognitoUserPool(poolData)
-  const users = []
-  for (let i = 0; i < count; i++) {
-    const username = fakecloud.unique('bench')
-    const password = 'Correct-Horse-9!'
-    await pool.signup({ username, password, attributes: [{ Name: 'email', Value: `${username}@example.com` }] })
-    const { confirmationCode } = await fakecloud.codes(poolData.endpoint, poolData.UserPoolId, username)
-    await pool.signupConfirm({ username, confirmationCode })
-    const tokens = await pool.login({ username, password })
-    users.push({ username, password, auth: { username, idToken: tokens.idToken, accessToken: tokens.accessToken } })
-  }
-  return users
 }
 
 const fmt = (n, digits = 1) => (typeof n === 'number' ? n.toFixed(digits) : String(n))
@@ -80,19 +54,7 @@ function chart(results, machine) {
 }
 
 async function main() {
-  let server = null
-  let url = process.env.FAKECLOUD_URL
-  let serverPriority = 'as started by the caller (FAKECLOUD_URL)'
-  if (!(url && (await fakecloud.isHealthy(url)))) {
-    // In production Cognito runs on AWS's machines; on this one the emulator's own SRP work must
-    // not be billed to the client as event-loop delay, so it only gets the CPU the client leaves.
-    server = await fakecloud.start({ background: true })
-    url = server.url
-    serverPriority = 'lowest (SCHED_IDLE or nice 19): a stand-in for a remote server'
-  }
-  try {
-    const poolData = await fakecloud.createPool(url)
-    const users = await makeUsers(poolData, 64)
+  await withServer(64, async ({ poolData, users, serverPriority }) => {
     const n = QUICK ? { logins: 20, rate: 64, profiles: 2000, rss: 10000 } : { logins: 200, rate: 200, profiles: 10000, rss: 100000 }
     const results = {}
     for (const impl of IMPLS) {
@@ -142,9 +104,7 @@ async function main() {
     fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ machine, quick: QUICK, results }, null, 2)}\n`)
     fs.writeFileSync(path.join(dir, `${name}.svg`), chart(results, machine))
     console.log(`wrote bench/results/${name}.json and bench/results/${name}.svg`)
-  } finally {
-    if (server) server.stop()
-  }
+  })
 }
 
 main().catch((err) => {

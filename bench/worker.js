@@ -1,15 +1,18 @@
 'use strict'
 
 // One measurement in a fresh process, so CPU, RSS and module loading of the two packages never mix.
-// `node bench/worker.js <impl> <workload> <json args>` prints one JSON line.
+// `node bench/worker.js <impl> <workload> <json args>` prints one JSON line; <impl> is `native`
+// (this checkout), `original` (cognito-user-pool 0.2.4) or the directory of another build.
 
 const { monitorEventLoopDelay } = require('node:perf_hooks')
 const fs = require('node:fs')
+const path = require('node:path')
 
 const started = process.hrtime.bigint()
 const [impl, workload, rawArgs] = process.argv.slice(2)
 const args = JSON.parse(rawArgs)
-const factory = require(impl === 'native' ? '..' : 'cognito-user-pool-original')
+const PACKAGES = { native: '..', original: 'cognito-user-pool-original' }
+const factory = require(PACKAGES[impl] || path.resolve(impl))
 const pool = factory(args.poolData)
 
 const ms = (ns) => Number(ns) / 1e6
@@ -17,6 +20,18 @@ const cpuMs = (u) => (u.user + u.system) / 1000
 
 function call(method, params) {
   return new Promise((resolve, reject) => pool[method](params, (err, res) => (err ? reject(err) : resolve(res))))
+}
+
+/** How many of a histogram's intervals exceed `ns`: a search over its exact percentiles. */
+function countAbove(h, ns) {
+  if (h.max <= ns) return 0
+  let [low, high] = [0, 100]
+  for (let i = 0; i < 40; i++) {
+    const mid = (low + high) / 2
+    if (h.percentile(mid) > ns) high = mid
+    else low = mid
+  }
+  return Math.round(((100 - high) / 100) * h.count)
 }
 
 function percentile(sorted, p) {
@@ -84,6 +99,20 @@ const workloads = {
     await Promise.all(Array.from({ length: args.concurrency }, (_, i) => login(i)))
     h.disable()
     return { concurrentLogins: args.concurrency, p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 }
+  },
+  /** Several rounds of eventLoop in one process, each with its own monitor (bench/ab.js). */
+  async eventLoopBatches() {
+    await login(0)
+    const batches = []
+    for (let b = 0; b < args.batches; b++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const h = monitorEventLoopDelay({ resolution: 1 })
+      h.enable()
+      await Promise.all(Array.from({ length: args.concurrency }, (_, i) => login(i)))
+      h.disable()
+      batches.push({ p99: h.percentile(99) / 1e6, intervals: h.count, over2ms: countAbove(h, 2e6) })
+    }
+    return { batches }
   },
   async loginRate() {
     await login(0)

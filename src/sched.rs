@@ -5,9 +5,10 @@
 //! - a long time slice request (10 ms, Linux 6.12+ custom slices) for both. The EEVDF scheduler
 //!   protects a running thread's slice against a woken one unless the woken one asked for a
 //!   shorter slice; with ours longer than Node's default (0.7-3 ms), the woken Node thread takes
-//!   the core at once. In A/B runs of 64 concurrent logins this cut the event-loop ticks over 2 ms
-//!   from 9.4 to 5.8 per 1,000 (p99 2.05 -> 1.80 ms). Older kernels ignore the request;
-//!   elsewhere than Linux both are no-ops.
+//!   the core at once. Against the build before it (`node bench/ab.js`, 40 rounds of 64
+//!   concurrent logins each), event-loop intervals over 2 ms went from 19.8 to 4.4 per 1,000 and
+//!   the p99 from 2.61 to 1.76 ms. Older kernels ignore the request; elsewhere than Linux both
+//!   are no-ops.
 #![allow(unsafe_code)]
 
 /// The SRP workers' nice value (normal is 0, the lowest 19): far enough below the Node thread that
