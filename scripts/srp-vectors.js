@@ -2,7 +2,7 @@
 
 // `node scripts/srp-vectors.js > testdata/srp-short-a-vectors.json`
 //
-// SRP client vectors with the 512-bit `a` this package draws (../shared/srp-vectors.json has the
+// SRP client vectors with the 512-bit `a` this package draws (testdata/srp-vectors.json has the
 // reference's 1024-bit ones), computed by amazon-cognito-identity-js' own AuthenticationHelper
 // (installed with the devDependency cognito-user-pool-original) with a fixed `a`. Every input is
 // derived from a seed, so the file is reproducible. Each B is a real server's: B = k·v + g^b with

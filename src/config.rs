@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn secret_hash_matches_the_shared_vector() {
-        let v: Value = serde_json::from_str(include_str!("../../shared/srp-vectors.json")).unwrap();
+        let v: Value = serde_json::from_str(include_str!("../testdata/srp-vectors.json")).unwrap();
         for case in v["secret_hash_vectors"].as_array().unwrap() {
             let json = serde_json::json!({
                 "UserPoolId": "us-east-1_x",

@@ -460,7 +460,7 @@ mod tests {
     use serde_json::Value;
 
     fn vectors() -> Value {
-        serde_json::from_str(include_str!("../../shared/srp-vectors.json")).unwrap()
+        serde_json::from_str(include_str!("../testdata/srp-vectors.json")).unwrap()
     }
 
     fn hex_of_padded(value: &U3072) -> String {
