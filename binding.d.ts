@@ -12,9 +12,20 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativePool {
   /** `poolData` as JSON. */
   constructor(poolData: string)
-  /** Run `method` with `params` (JSON); resolves with `{"ok":…}` or `{"error":…}` as JSON. */
+  /**
+   * Run `method` with `params` (JSON); resolves with `{"ok":…}` or `{"error":…}` as JSON.
+   * What the call needs is taken here, on the JS thread, and moved into the future: nothing of
+   * this object is read on the runtime's threads, where a worker's env (and this object with
+   * it) may already be gone.
+   */
   call(method: string, params: string): Promise<string>
 }
 
 /** Every method's JS name, in one place for the facade. */
 export declare function methodNames(): Array<string>
+
+/**
+ * Every top-level param name a method reads: the facade reads exactly these from the caller's
+ * params.
+ */
+export declare function paramNames(): Array<string>

@@ -837,3 +837,4 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativePool = nativeBinding.NativePool
 module.exports.methodNames = nativeBinding.methodNames
+module.exports.paramNames = nativeBinding.paramNames

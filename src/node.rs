@@ -4,6 +4,8 @@
 
 use crate::config::PoolConfig;
 use crate::error::Result;
+use napi::bindgen_prelude::PromiseRaw;
+use napi::Env;
 use napi_derive::napi;
 use std::sync::Arc;
 
@@ -43,9 +45,18 @@ impl NativePool {
     }
 
     /// Run `method` with `params` (JSON); resolves with `{"ok":…}` or `{"error":…}` as JSON.
-    #[napi]
-    pub async fn call(&self, method: String, params: String) -> String {
-        crate::call(self.config.clone(), method, params).await
+    /// What the call needs is taken here, on the JS thread, and moved into the future: nothing of
+    /// this object is read on the runtime's threads, where a worker's env (and this object with
+    /// it) may already be gone.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        method: String,
+        params: String,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let config = self.config.clone();
+        env.spawn_future(async move { Ok(crate::call(config, method, params).await) })
     }
 }
 
@@ -53,4 +64,11 @@ impl NativePool {
 #[napi]
 pub fn method_names() -> Vec<String> {
     crate::METHODS.iter().map(|m| m.to_string()).collect()
+}
+
+/// Every top-level param name a method reads: the facade reads exactly these from the caller's
+/// params.
+#[napi]
+pub fn param_names() -> Vec<String> {
+    crate::params::NAMES.iter().map(|m| m.to_string()).collect()
 }
