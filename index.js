@@ -4,22 +4,163 @@
 // methods and the ones added beyond it, over the native binding. Everything the caller sees (results,
 // Errors) is made here, in the caller's realm, from the JSON the binding answers with.
 
-const { NativePool, methodNames } = require('./binding.js')
+const { NativePool, methodNames, paramNames } = loadBinding()
 
-const POOL_DATA_KEYS = ['UserPoolId', 'ClientId', 'ClientSecret', 'endpoint', 'AuthFlow', 'timeout', 'jwksUrl']
-
-/** JSON that never throws: BigInts become strings (then refused by type), cycles make `undefined`. */
-function toJson(value) {
+/** The generated loader, or an error that names this platform and says what to do. */
+function loadBinding() {
   try {
-    return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? String(v) : v))
-  } catch {
-    return undefined
+    return require('./binding.js')
+  } catch (cause) {
+    const { platform, arch, version } = process
+    const abi = { linux: process.report.getReport().header.glibcVersionRuntime ? '-gnu' : '-musl', win32: '-msvc' }
+    const target = `${platform}-${arch}${abi[platform] || ''}`
+    // A binary that was found but would not load (an older glibc, say) says why in its own error.
+    let found = cause && cause.cause
+    while (found && /^Cannot find module/.test(found.message)) found = found.cause
+    const why = found ? ` Loading it failed: ${found.message.split('\n')[0]}.` : ''
+    const err = new Error(
+      `cognito-user-pool: no native binary loaded for ${target} (Node ${version}).${why} It comes as the optional ` +
+        `dependency cognito-user-pool-${target}, published for linux-x64-gnu, linux-arm64-gnu (glibc 2.17 or ` +
+        'later), linux-x64-musl, linux-arm64-musl, darwin-x64, darwin-arm64 and win32-x64-msvc. Install without ' +
+        '--omit=optional / --no-optional; if node_modules or package-lock.json were made on another platform, ' +
+        'delete both and run npm install again (npm/cli#4828). Other platforms: build from source (see the README).',
+    )
+    err.code = 'ERR_COGNITO_USER_POOL_NO_BINARY'
+    err.cause = cause
+    throw err
   }
 }
 
-/** An `Error` with the fields the original's errors had: code, name, message, statusCode, ... */
+const POOL_DATA_KEYS = ['UserPoolId', 'ClientId', 'ClientSecret', 'endpoint', 'AuthFlow', 'timeout', 'jwksUrl']
+
+const PARAM_NAMES = paramNames()
+/** The key of the marker that stands for a value JSON cannot carry; the native side refuses it by name. */
+const INVALID = '\u0000invalid'
+/** Deeper than any param a method reads (attribute lists are two levels down). */
+const MAX_DEPTH = 6
+
+const invalid = (what) => ({ [INVALID]: what })
+
+/** What `Object.prototype.toString` calls objects that are values, not param objects. */
+const EXOTIC = {
+  Date: 'a Date',
+  Map: 'a Map',
+  Set: 'a Set',
+  WeakMap: 'a WeakMap',
+  WeakSet: 'a WeakSet',
+  RegExp: 'a RegExp',
+  Promise: 'a Promise',
+  Error: 'an Error',
+  ArrayBuffer: 'an ArrayBuffer',
+  SharedArrayBuffer: 'a SharedArrayBuffer',
+  DataView: 'a DataView',
+  String: 'a String object',
+  Number: 'a Number object',
+  Boolean: 'a Boolean object',
+}
+
+/** The properties a nested object offers: enumerable own and inherited ones, and getters of its class. */
+function propertyNames(object) {
+  const names = new Set()
+  for (const name in object) names.add(name)
+  for (let proto = Object.getPrototypeOf(object); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+      if (descriptor.get) names.add(name)
+    }
+  }
+  return names
+}
+
+/** One value read as the original read it (getters run, inherited properties count), as JSON can carry it. */
+function readValue(value, depth, seen) {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return value
+    case 'number':
+      return Number.isFinite(value) ? value : invalid(String(value))
+    case 'bigint':
+      return invalid('a BigInt')
+    case 'symbol':
+      return invalid('a Symbol')
+    case 'function':
+      return invalid('a function')
+  }
+  if (value === null) return null
+  let pushed = false
+  try {
+    if (seen.includes(value)) return invalid('a circular structure')
+    if (depth >= MAX_DEPTH) return invalid('nested this deeply')
+    const tag = Object.prototype.toString.call(value).slice(8, -1)
+    if (EXOTIC[tag] || ArrayBuffer.isView(value)) return invalid(EXOTIC[tag] || `a ${tag}`)
+    pushed = seen.push(value) > 0
+    if (Array.isArray(value)) {
+      const items = []
+      for (let i = 0; i < value.length; i++) items.push(readProperty(value, i, depth + 1, seen) ?? null)
+      return items
+    }
+    const object = {}
+    for (const name of propertyNames(value)) {
+      const read = readProperty(value, name, depth + 1, seen)
+      if (read !== undefined) object[name] = read
+    }
+    return object
+  } catch {
+    return invalid('a value that could not be read')
+  } finally {
+    if (pushed) seen.pop()
+  }
+}
+
+function readProperty(object, name, depth, seen) {
+  let value
+  try {
+    value = object[name]
+  } catch {
+    return invalid('read: its getter threw')
+  }
+  return readValue(value, depth, seen)
+}
+
+/** The params a method reads, by name, as JSON; `undefined` when `params` is not an object at all. */
+function readParams(params) {
+  let isArray
+  try {
+    isArray = Array.isArray(params)
+  } catch {
+    return { json: undefined, why: 'params could not be read (a revoked Proxy?)' }
+  }
+  if (typeof params !== 'object' || params === null || isArray) return { json: undefined, why: 'params must be an object' }
+  const read = {}
+  for (const name of PARAM_NAMES) {
+    const value = readProperty(params, name, 1, [params])
+    if (value !== undefined) read[name] = value
+  }
+  return { json: JSON.stringify(read) }
+}
+
+/** poolData, read key by key; `'null'` when it is not an object or cannot be read. */
+function readPoolData(poolData) {
+  try {
+    if (poolData === null || typeof poolData !== 'object') return 'null'
+    return JSON.stringify(Object.fromEntries(POOL_DATA_KEYS.map((key) => [key, poolData[key]])), (_key, v) =>
+      typeof v === 'bigint' ? String(v) : v,
+    )
+  } catch {
+    // A getter that throws: poolData is unreadable, which the first call reports.
+    return 'null'
+  }
+}
+
+/**
+ * An `Error` with the fields the original's (aws-sdk v2) errors had, all own and enumerable so
+ * that `JSON.stringify(err)` and `res.send(err)` show them: code, name, message, statusCode,
+ * retryable and, when the server sent one, requestId.
+ */
 function makeError({ code, message, statusCode, requestId, retryable }) {
   const err = new Error(message)
+  Object.defineProperty(err, 'message', { value: message, enumerable: true, writable: true, configurable: true })
   err.code = code
   err.name = code
   if (statusCode !== undefined) err.statusCode = statusCode
@@ -29,21 +170,18 @@ function makeError({ code, message, statusCode, requestId, retryable }) {
 }
 
 function invalidParams(message) {
-  return makeError({ code: 'InvalidParameterException', message })
+  return makeError({ code: 'InvalidParameterException', message, statusCode: 400, retryable: false })
 }
 
 /** Run one native call; settles with [err, result] and never rejects. */
 async function run(native, method, params) {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    return [invalidParams('params must be an object')]
-  }
-  const json = toJson(params)
-  if (json === undefined) return [invalidParams('params could not be read (circular structure?)')]
+  const { json, why } = readParams(params)
+  if (json === undefined) return [invalidParams(why)]
   let answer
   try {
     answer = JSON.parse(await native.call(method, json))
   } catch {
-    return [makeError({ code: 'InternalErrorException', message: 'cognito-user-pool could not run the call' })]
+    return [makeError({ code: 'InternalErrorException', message: 'cognito-user-pool could not run the call', statusCode: 500, retryable: false })]
   }
   return answer.error ? [makeError(answer.error)] : [null, answer.ok]
 }
@@ -70,15 +208,7 @@ class CognitoUserPool {
   #native
 
   constructor(poolData) {
-    let json
-    try {
-      if (poolData !== null && typeof poolData === 'object') {
-        json = toJson(Object.fromEntries(POOL_DATA_KEYS.map((key) => [key, poolData[key]])))
-      }
-    } catch {
-      // A getter that throws: poolData is unreadable, which the first call reports.
-    }
-    this.#native = new NativePool(json || 'null')
+    this.#native = new NativePool(readPoolData(poolData))
   }
 
   static {

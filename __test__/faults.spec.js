@@ -151,7 +151,7 @@ test.serial('LimitExceededException is not retried', async (t) => {
 test.serial('malformed JSON in a 200: UnknownError, not retried', async (t) => {
   const { err, requests } = await withFault(t, 'malformed', 'login', { username: t.context.user.username, password: 'x' })
   t.is(err.code, 'UnknownError')
-  t.is(err.statusCode, 200)
+  t.is(err.statusCode, 502, 'a 2xx that cannot be used is a bad gateway for the service that forwards it')
   t.is(requests, 1)
 })
 

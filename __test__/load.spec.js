@@ -29,7 +29,7 @@ test('1,000 concurrent mixed calls: each callback once, each result the caller\'
       else if (kind === 'getMfa') pool.getMfa(user.auth, cb)
       else if (kind === 'login') pool.login({ username: user.username, password: user.password }, cb)
       else if (kind === 'refreshProfile') pool.profile({ username: user.username, refreshToken: user.tokens.refreshToken }, cb)
-      else pool.profileEdit({ ...user.auth, attributes: 'not a list' }, cb)
+      else pool.profileEdit({ ...user.auth, attributes: [null] }, cb) // an item that is no { Name, Value }
     })),
   )
 

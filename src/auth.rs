@@ -5,7 +5,7 @@
 
 use crate::client::Cognito;
 use crate::config::AuthFlow;
-use crate::error::{code, Error, Result};
+use crate::error::{Error, Result};
 use crate::mfa::{self, Enrolment};
 use crate::params::Params;
 use crate::session::Tokens;
@@ -149,7 +149,7 @@ async fn off_thread<T: Send + 'static>(
 ) -> Result<T> {
     crate::workers::run(work)
         .await
-        .unwrap_or_else(|| Err(Error::new(code::INTERNAL, "the SRP computation failed")))
+        .unwrap_or_else(|| Err(Error::internal("the SRP computation failed")))
 }
 
 async fn initiate(
@@ -197,7 +197,7 @@ async fn respond<K: Into<String>>(
 /// `login({ username, password })`
 pub async fn login(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
     let username = params.string("username")?;
-    let password = params.string("password")?;
+    let password = params.coerced_string("password")?;
     match cognito.config.auth_flow {
         AuthFlow::UserPassword => outcome(
             initiate(
@@ -206,12 +206,12 @@ pub async fn login(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
                 username,
                 [
                     ("USERNAME", username.to_owned()),
-                    ("PASSWORD", password.to_owned()),
+                    ("PASSWORD", password.into_owned()),
                 ],
             )
             .await?,
         ),
-        AuthFlow::UserSrp => login_srp(cognito, username, password).await,
+        AuthFlow::UserSrp => login_srp(cognito, username, &password).await,
     }
 }
 

@@ -19,6 +19,10 @@ pub mod code {
     pub const UNKNOWN: &str = "UnknownError";
     /// A bug in this package (a caught panic); never expected.
     pub const INTERNAL: &str = "InternalErrorException";
+    /// A token that failed local verification (Cognito's own code for a refused token).
+    pub const NOT_AUTHORIZED: &str = "NotAuthorizedException";
+    /// A code that was not accepted (Cognito's own code for it).
+    pub const CODE_MISMATCH: &str = "CodeMismatchException";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,29 +41,68 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    /// An error of this package's own making, with the HTTP status a backend should answer
+    /// (none when no HTTP answer fits, as for a network failure).
+    pub fn new(code: &str, status_code: Option<u16>, message: impl Into<String>) -> Self {
         Self {
             code: code.to_owned(),
             message: message.into(),
-            status_code: None,
+            status_code,
             request_id: None,
-            retryable: None,
+            retryable: Some(false),
         }
     }
 
+    /// Bad params or poolData: 400, as Cognito answers its own InvalidParameterException.
     pub fn invalid_param(message: impl Into<String>) -> Self {
-        Self::new(code::INVALID_PARAMETER, message)
+        Self::new(code::INVALID_PARAMETER, Some(400), message)
     }
 
-    /// The server's answer lacks something a well-formed Cognito answer has.
+    /// The server's 2xx answer lacks something a well-formed Cognito answer has: 502, as a
+    /// gateway answers for an upstream it cannot use.
     pub fn bad_response(message: impl Into<String>) -> Self {
-        Self::new(code::UNKNOWN, message)
+        Self::new(code::UNKNOWN, Some(502), message)
     }
 
+    /// No answer came (refused, reset, timed out): no HTTP status fits; retryable.
     pub fn network(message: impl Into<String>) -> Self {
-        let mut err = Self::new(code::NETWORK, message);
+        let mut err = Self::new(code::NETWORK, None, message);
         err.retryable = Some(true);
         err
+    }
+
+    /// A failure inside this package: 500.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(code::INTERNAL, Some(500), message)
+    }
+}
+
+/// Runs of this many characters of a base64 alphabet are never words: SECRET_HASH, proofs, sessions.
+const OPAQUE_RUN: usize = 40;
+
+static TOKEN_SHAPES: std::sync::LazyLock<regex_lite::Regex> = std::sync::LazyLock::new(|| {
+    regex_lite::Regex::new(&format!(
+        r"[A-Za-z0-9_-]{{8,}}\.[A-Za-z0-9_-]{{8,}}\.[A-Za-z0-9_-]{{8,}}|[A-Za-z0-9+/_-]{{{OPAQUE_RUN},}}={{0,2}}"
+    ))
+    .expect("a fixed pattern")
+});
+
+impl Error {
+    /// The message without any of `secrets` (the call's passwords, codes, sessions, tokens, the
+    /// client secret) and without anything shaped like a token or a hash: a server or a proxy may
+    /// echo the request in its message, and none of it may reach the caller's logs.
+    pub fn redacted<'a>(mut self, secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        for secret in secrets {
+            if secret.len() >= 4 && self.message.contains(secret) {
+                self.message = self.message.replace(secret, "[redacted]");
+            }
+        }
+        if let std::borrow::Cow::Owned(message) =
+            TOKEN_SHAPES.replace_all(&self.message, "[redacted]")
+        {
+            self.message = message;
+        }
+        self
     }
 }
 
@@ -149,12 +192,15 @@ where
                 let mut e = Error::bad_response(format!(
                     "Cognito sent a response that could not be read (HTTP {status})"
                 ));
-                e.status_code = Some(status);
+                if !(200..300).contains(&status) {
+                    e.status_code = Some(status);
+                }
                 e.retryable = Some(status >= 500);
                 e
             }
             _ => Error::new(
                 code::UNKNOWN,
+                Some(502),
                 format!("Cognito request failed: {}", chain(&err)),
             ),
         }
@@ -167,9 +213,11 @@ mod tests {
 
     #[test]
     fn serialises_with_js_field_names_and_skips_absent_ones() {
-        let mut e = Error::new("NotAuthorizedException", "Incorrect username or password.");
-        e.status_code = Some(400);
-        e.retryable = Some(false);
+        let e = Error::new(
+            code::NOT_AUTHORIZED,
+            Some(400),
+            "Incorrect username or password.",
+        );
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(
             json,
@@ -180,6 +228,36 @@ mod tests {
                 "retryable": false
             })
         );
+    }
+
+    #[test]
+    fn local_errors_carry_the_status_a_backend_should_answer() {
+        assert_eq!(Error::invalid_param("x").status_code, Some(400));
+        assert_eq!(Error::internal("x").status_code, Some(500));
+        assert_eq!(Error::bad_response("x").status_code, Some(502));
+        assert_eq!(Error::network("x").status_code, None);
+        for e in [Error::invalid_param("x"), Error::internal("x")] {
+            assert_eq!(e.retryable, Some(false));
+        }
+    }
+
+    #[test]
+    fn redaction_takes_out_the_call_s_secrets_and_anything_token_shaped() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTYifQ.c2lnbmF0dXJlLWJ5dGVz";
+        let hash = "q6s0R3n8bM1x0m4qvY9nB0kU1uXyQ2yX5m0cZ9pL0eA=";
+        let e = Error::new(
+            code::INVALID_PARAMETER,
+            Some(400),
+            format!("1 validation error: PASSWORD=Hunter-22! TOKEN={jwt} SECRET_HASH={hash} CODE=123456 for user pool us-east-1_Abc"),
+        )
+        .redacted(["Hunter-22!", "123456", "abc"]);
+        for secret in ["Hunter-22!", jwt, hash, "123456"] {
+            assert!(!e.message.contains(secret), "{}", e.message);
+        }
+        assert!(e.message.contains("for user pool us-east-1_Abc"));
+        assert!(e
+            .message
+            .starts_with("1 validation error: PASSWORD=[redacted]"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ mod node;
 
 use crate::client::Cognito;
 use crate::config::PoolConfig;
-use crate::error::{code, Error, Result};
+use crate::error::{Error, Result};
 use crate::params::Params;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -84,8 +84,7 @@ pub const METHODS: [&str; 43] = [
 
 fn to_json<T: Serialize>(result: Result<T>) -> Result<Value> {
     result.and_then(|value| {
-        serde_json::to_value(value)
-            .map_err(|_| Error::new(code::INTERNAL, "could not encode the result"))
+        serde_json::to_value(value).map_err(|_| Error::internal("could not encode the result"))
     })
 }
 
@@ -146,16 +145,29 @@ async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Va
 
 /// Run one method call to its end and answer with the JSON the facade reads:
 /// `{"ok": result}` or `{"error": {code, message, ...}}`. A panic inside becomes a coded error.
+/// poolData's `timeout` bounds the whole call: every request, retry, backoff and the SRP math.
+/// An error's message is cleared of the call's secrets on the way out.
 pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: String) -> String {
     let work = async move {
         let config = config?;
         let params = Params::from_json(&params)?;
+        let deadline = config.timeout;
         let cognito = Cognito::connect(config).await;
-        dispatch(&cognito, &method, &params).await
+        let outcome = tokio::time::timeout(deadline, dispatch(&cognito, &method, &params))
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::network(format!(
+                    "the call did not finish within its timeout of {} ms (retries included)",
+                    deadline.as_millis()
+                )))
+            });
+        outcome.map_err(|error| {
+            let secrets = params.secrets();
+            error.redacted(secrets.into_iter().chain(cognito.config.client_secret()))
+        })
     };
     let result = tokio::spawn(work).await.unwrap_or_else(|_| {
-        Err(Error::new(
-            code::INTERNAL,
+        Err(Error::internal(
             "the call failed inside cognito-user-pool (a bug: please report it)",
         ))
     });

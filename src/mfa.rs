@@ -114,7 +114,8 @@ pub(crate) async fn verify(
     match out.status().map(|s| s.as_str()) {
         Some("SUCCESS") => Ok(out.session),
         _ => Err(crate::error::Error::new(
-            "CodeMismatchException",
+            crate::error::code::CODE_MISMATCH,
+            Some(400),
             "The authenticator code was not accepted",
         )),
     }

@@ -4,6 +4,51 @@
 
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// Every top-level param name a method reads. The facade reads exactly these from the caller's
+/// params, property by property (inherited properties and getters count, as in the original),
+/// so a name a method reads must be listed here; debug builds check it on every read.
+pub const NAMES: &[&str] = &[
+    "username",
+    "password",
+    "attributes",
+    "confirmationCode",
+    "loginSession",
+    "mfaCode",
+    "newPassword",
+    "oldPassword",
+    "idToken",
+    "accessToken",
+    "refreshToken",
+    "enableMfa",
+    "attribute",
+    "phone_number",
+    "passwordResetCode",
+    "mfaType",
+    "answer",
+    "totpCode",
+    "deviceName",
+    "deviceKey",
+    "issuer",
+    "sms",
+    "totp",
+    "email",
+    "token",
+    "tokenUse",
+    "graceSeconds",
+    "temporaryPassword",
+    "suppressMessage",
+    "permanent",
+    "groupName",
+    "filter",
+    "limit",
+    "paginationToken",
+];
+
+/// The key of the marker the facade sends for a value that JSON cannot carry or that could not be
+/// read (`{"\u0000invalid": "a BigInt"}`): such a value is refused when a method reads it.
+const INVALID: &str = "\u{0}invalid";
 
 /// `params` as the facade passed them (JSON; `undefined` fields are simply absent), or an object
 /// nested in them (`prefix` is then its path, e.g. `totp.`, for messages).
@@ -30,14 +75,22 @@ impl Attribute {
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
+/// What the facade's marker says a value was (`a BigInt`, `NaN`, ...), if `value` is one.
+fn marker(value: &Value) -> Option<&str> {
+    match value {
+        Value::Object(map) if map.len() == 1 => map.get(INVALID)?.as_str(),
+        _ => None,
+    }
+}
+
+fn type_name(value: &Value) -> &str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Value::Object(_) => marker(value).unwrap_or("an object"),
     }
 }
 
@@ -52,65 +105,118 @@ impl Params {
         }
     }
 
-    /// A value that is absent, null or `''` counts as not given.
-    fn given(&self, name: &str) -> Option<&Value> {
-        match self.map.get(name) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.is_empty() => None,
-            Some(v) => Some(v),
+    /// Every string the caller passed, at any depth, but the username (which is no secret and
+    /// appears in Cognito's own messages): what an error message must never repeat.
+    pub fn secrets(&self) -> Vec<&str> {
+        fn walk<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+            match value {
+                Value::String(s) => out.push(s),
+                Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+                Value::Object(map) if marker(value).is_none() => {
+                    map.values().for_each(|v| walk(v, out))
+                }
+                _ => {}
+            }
         }
+        let mut out = Vec::new();
+        for (name, value) in &self.map {
+            if name != "username" {
+                walk(value, &mut out);
+            }
+        }
+        out
+    }
+
+    /// A value that is absent, null or `''` counts as not given; one the facade marked as
+    /// unusable (NaN, a BigInt, a getter that threw...) is refused, naming the field.
+    fn given(&self, name: &str) -> Result<Option<&Value>> {
+        #[cfg(all(debug_assertions, feature = "node"))]
+        debug_assert!(
+            !self.prefix.is_empty() || NAMES.contains(&name),
+            "params::NAMES lacks {name}"
+        );
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(v) => match marker(v) {
+                Some(what) => Err(Error::invalid_param(format!(
+                    "{}{name} cannot be {what}",
+                    self.prefix
+                ))),
+                None => Ok(Some(v)),
+            },
+        }
+    }
+
+    fn wrong_type(&self, name: &str, expected: &str, got: &Value) -> Error {
+        Error::invalid_param(format!(
+            "{}{name} must be {expected}, not {}",
+            self.prefix,
+            type_name(got)
+        ))
+    }
+
+    fn required(&self, name: &str) -> Error {
+        Error::invalid_param(format!("{}{name} is required", self.prefix))
     }
 
     /// A required, non-empty string.
     pub fn string(&self, name: &str) -> Result<&str> {
         self.optional_string(name)?
-            .ok_or_else(|| Error::invalid_param(format!("{}{name} is required", self.prefix)))
+            .ok_or_else(|| self.required(name))
+    }
+
+    /// A string the original never sent to Cognito as it was but wove into a string of its own
+    /// (the SRP password, the username of a token-authenticated call): a finite number is read as
+    /// its decimal form, as JavaScript's template strings did.
+    pub fn coerced_string(&self, name: &str) -> Result<Cow<'_, str>> {
+        match self.given(name)? {
+            Some(Value::Number(n)) => Ok(Cow::Owned(n.to_string())),
+            _ => self.string(name).map(Cow::Borrowed),
+        }
+    }
+
+    /// A value that must be there (not undefined or null) but may be `''`, as
+    /// amazon-cognito-identity-js required a `Username` but took an empty one.
+    pub fn present_string(&self, name: &str) -> Result<Cow<'_, str>> {
+        match self.map.get(name) {
+            Some(Value::String(s)) if s.is_empty() => Ok(Cow::Borrowed("")),
+            _ => self.coerced_string(name),
+        }
     }
 
     /// An object nested in the params, read with the same rules.
     pub fn optional_object(&self, name: &str) -> Result<Option<Params>> {
-        match self.given(name) {
+        match self.given(name)? {
             None => Ok(None),
             Some(Value::Object(map)) => Ok(Some(Params {
                 map: map.clone(),
                 prefix: format!("{}{name}.", self.prefix),
             })),
-            Some(other) => Err(Error::invalid_param(format!(
-                "{}{name} must be an object, not {}",
-                self.prefix,
-                type_name(other)
-            ))),
+            Some(other) => Err(self.wrong_type(name, "an object", other)),
         }
     }
 
     /// A string that may be absent, null or ''.
     pub fn optional_string(&self, name: &str) -> Result<Option<&str>> {
-        match self.given(name) {
+        match self.given(name)? {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(Error::invalid_param(format!(
-                "{}{name} must be a string, not {}",
-                self.prefix,
-                type_name(other)
-            ))),
+            Some(other) => Err(self.wrong_type(name, "a string", other)),
         }
     }
 
     pub fn optional_bool(&self, name: &str) -> Result<Option<bool>> {
-        match self.given(name) {
+        match self.given(name)? {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(other) => Err(Error::invalid_param(format!(
-                "{}{name} must be a boolean, not {}",
-                self.prefix,
-                type_name(other)
-            ))),
+            Some(other) => Err(self.wrong_type(name, "a boolean", other)),
         }
     }
 
     /// A whole number of seconds, 0 to one day.
     pub fn optional_seconds(&self, name: &str) -> Result<Option<u64>> {
-        match self.given(name) {
+        match self.given(name)? {
             None => Ok(None),
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(s) if s <= 86_400 => Ok(Some(s)),
@@ -119,24 +225,15 @@ impl Params {
                     self.prefix
                 ))),
             },
-            Some(other) => Err(Error::invalid_param(format!(
-                "{}{name} must be a number, not {}",
-                self.prefix,
-                type_name(other)
-            ))),
+            Some(other) => Err(self.wrong_type(name, "a number", other)),
         }
     }
 
-    /// `[{ Name, Value }, ...]` (the original's attribute list).
+    /// `[{ Name, Value }, ...]` (the original's attribute list). Anything but an array counts as
+    /// no attributes, as the original's `Array.isArray` check had it; its items are checked.
     pub fn attribute_list(&self, name: &str) -> Result<Option<Vec<Attribute>>> {
-        let Some(value) = self.given(name) else {
+        let Some(Value::Array(items)) = self.given(name)? else {
             return Ok(None);
-        };
-        let Value::Array(items) = value else {
-            return Err(Error::invalid_param(format!(
-                "{name} must be an array of {{ Name, Value }}, not {}",
-                type_name(value)
-            )));
         };
         items
             .iter()
@@ -180,7 +277,7 @@ impl Params {
     /// Attributes given either as the original's `{ name: value }` object (what
     /// `completeNewPasswordChallenge` took) or as a `[{ Name, Value }]` list.
     pub fn attribute_map_or_list(&self, name: &str) -> Result<Option<Vec<Attribute>>> {
-        let Some(Value::Object(map)) = self.given(name) else {
+        let Some(Value::Object(map)) = self.given(name)? else {
             return self.attribute_list(name);
         };
         map.iter()
@@ -238,6 +335,44 @@ mod tests {
     }
 
     #[test]
+    fn values_the_facade_marked_are_refused_by_name() {
+        let params = p(
+            r#"{"username":{"\u0000invalid":"a BigInt"},"password":{"\u0000invalid":"NaN"},"totp":{"enabled":{"\u0000invalid":"a Symbol"}}}"#,
+        );
+        assert_eq!(
+            params.string("username").unwrap_err().message,
+            "username cannot be a BigInt"
+        );
+        assert_eq!(
+            params.coerced_string("password").unwrap_err().message,
+            "password cannot be NaN"
+        );
+        let totp = params.optional_object("totp").unwrap().unwrap();
+        assert_eq!(
+            totp.optional_bool("enabled").unwrap_err().message,
+            "totp.enabled cannot be a Symbol"
+        );
+    }
+
+    #[test]
+    fn present_and_coerced_strings() {
+        let params = p(r#"{"username":"","password":12345678,"code":5}"#);
+        assert_eq!(params.present_string("username").unwrap(), "");
+        assert_eq!(params.coerced_string("password").unwrap(), "12345678");
+        assert!(params.string("code").is_err());
+        for json in ["{}", r#"{"username":null}"#] {
+            assert_eq!(
+                p(json).present_string("username").unwrap_err().message,
+                "username is required"
+            );
+        }
+        assert_eq!(
+            p(r#"{"username":7}"#).present_string("username").unwrap(),
+            "7"
+        );
+    }
+
+    #[test]
     fn nested_objects_name_their_path() {
         let params = p(r#"{"totp":{"enabled":"yes"},"sms":3}"#);
         let totp = params.optional_object("totp").unwrap().unwrap();
@@ -280,8 +415,13 @@ mod tests {
         );
         assert!(attrs[1..].iter().all(|a| a.value.is_none()));
 
+        assert_eq!(
+            p(r#"{"attributes":"email"}"#)
+                .attribute_list("attributes")
+                .unwrap(),
+            None
+        );
         for (json, msg) in [
-            (r#"{"attributes":"email"}"#, "attributes must be an array"),
             (r#"{"attributes":[1]}"#, "attributes[0] must be an object"),
             (
                 r#"{"attributes":[{"Value":"v"}]}"#,

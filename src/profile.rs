@@ -21,11 +21,10 @@ pub async fn profile(cognito: &Cognito, params: &Params) -> Result<Value> {
 }
 
 /// `profileEdit(auth + { attributes })`: a `Value` of null, undefined or '' deletes the attribute;
-/// `phone_number` is left to `profileEditPhoneNumber`. Only the calls needed are made.
+/// `phone_number` is left to `profileEditPhoneNumber`. Only the calls needed are made, none when
+/// there is nothing to change (the original took a missing `attributes` as an empty list).
 pub async fn profile_edit(cognito: &Cognito, params: &Params) -> Result<&'static str> {
-    let attributes = params
-        .attribute_list("attributes")?
-        .ok_or_else(|| crate::error::Error::invalid_param("attributes is required"))?;
+    let attributes = params.attribute_list("attributes")?.unwrap_or_default();
     let token = access_token(cognito, params).await?;
     let (updates, deletes): (Vec<_>, Vec<_>) = attributes
         .into_iter()

@@ -95,9 +95,10 @@ const NOT_AUTHENTICATED: &str = "User is not authenticated";
 /// token, when given, wins (as in the original): the call refreshes first and uses the new
 /// access token. Otherwise the given access token is used as it is; the server judges it.
 pub async fn access_token(cognito: &Cognito, params: &Params) -> Result<String> {
-    let username = params.string("username")?;
+    // Required but unused by the token calls, so any string (even '') will do, as in the original.
+    let username = params.present_string("username")?;
     if let Some(refresh_token) = params.optional_string("refreshToken")? {
-        return Ok(refresh(cognito, params, username, refresh_token)
+        return Ok(refresh(cognito, params, &username, refresh_token)
             .await?
             .access_token);
     }
@@ -157,9 +158,9 @@ async fn refresh(
 /// `refreshSession({ username, refreshToken, accessToken?, idToken? })`: with a client secret and
 /// users who sign in with an alias, pass one of the old tokens too (see [`internal_username`]).
 pub async fn refresh_session(cognito: &Cognito, params: &Params) -> Result<Tokens> {
-    let username = params.string("username")?;
+    let username = params.present_string("username")?;
     let refresh_token = params.string("refreshToken")?;
-    refresh(cognito, params, username, refresh_token).await
+    refresh(cognito, params, &username, refresh_token).await
 }
 
 /// `logout(auth)`: GlobalSignOut, which revokes every token of the user.

@@ -280,12 +280,8 @@ impl Ephemeral {
     pub fn generate() -> Result<Self> {
         loop {
             let mut bytes = Zeroizing::new([0u8; SMALL_A_BITS as usize / 8]);
-            getrandom::fill(&mut bytes[..]).map_err(|_| {
-                Error::new(
-                    crate::error::code::INTERNAL,
-                    "the OS random generator failed",
-                )
-            })?;
+            getrandom::fill(&mut bytes[..])
+                .map_err(|_| Error::internal("the OS random generator failed"))?;
             if let Some(pair) = Self::from_small_a(uint_from_be(&bytes[..]).expect("64 bytes fit"))?
             {
                 return Ok(pair);
@@ -389,10 +385,7 @@ pub(crate) fn modulus_be() -> [u8; BYTES] {
 
 /// AWS-LC could not allocate.
 fn math_failed() -> Error {
-    Error::new(
-        crate::error::code::INTERNAL,
-        "the SRP exponentiation failed",
-    )
+    Error::internal("the SRP exponentiation failed")
 }
 
 /// S = (B - k·g^x)^(a + u·x) mod N, the exponent not reduced (as in the reference); `a` is below

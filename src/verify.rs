@@ -6,7 +6,7 @@
 
 use crate::client::Cognito;
 use crate::config::PoolConfig;
-use crate::error::{Error, Result};
+use crate::error::{code, Error, Result};
 use crate::params::Params;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -44,7 +44,11 @@ static KEY_SETS: LazyLock<Mutex<HashMap<String, Arc<KeySet>>>> = LazyLock::new(D
 const MIN_REFETCH: Duration = Duration::from_secs(30);
 
 fn refused(why: &str) -> Error {
-    Error::new("NotAuthorizedException", format!("Invalid token: {why}"))
+    Error::new(
+        code::NOT_AUTHORIZED,
+        Some(401),
+        format!("Invalid token: {why}"),
+    )
 }
 
 fn issuer(config: &PoolConfig) -> String {
