@@ -12,9 +12,17 @@ use aws_config::retry::RetryConfig;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
-use aws_sdk_cognitoidentityprovider::config::interceptors::InterceptorContext;
+use aws_sdk_cognitoidentityprovider::config::interceptors::{
+    BeforeDeserializationInterceptorContextMut, FinalizerInterceptorContextMut, InterceptorContext,
+};
 use aws_sdk_cognitoidentityprovider::config::retry::{ClassifyRetry, RetryAction};
+use aws_sdk_cognitoidentityprovider::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_cognitoidentityprovider::error::BoxError;
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_smithy_runtime_api::client::orchestrator::{Metadata, OrchestratorError};
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_types::body::SdkBody;
+use http_body_util::{LengthLimitError, Limited};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
@@ -69,8 +77,130 @@ async fn build(config: &PoolConfig, signed: bool) -> Client {
     let sdk_config = loader.load().await;
     let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&sdk_config)
         .retry_classifier(NeverRetryLimitExceeded)
+        .interceptor(SafeAnswers)
         .build();
     Client::from_conf(config)
+}
+
+/// Cognito's answers are a few KiB (a page of users some tens); one past this is not read further.
+pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
+/// Operations that Cognito may already have carried out when their answer is lost, and whose
+/// repeat is then not harmless: it fails (a used code or session, a signed-out token, an existing
+/// user) or acts twice (a second secret, a second user). Reads, settings that a repeat leaves as
+/// they are (GetUser, UpdateUserAttributes, SetUserMFAPreference, InitiateAuth...) and the sending
+/// of a code (the newest one is the one that works) may be retried.
+const UNREPEATABLE: &[&str] = &[
+    "SignUp",
+    "ConfirmSignUp",
+    "ConfirmForgotPassword",
+    "ChangePassword",
+    "GlobalSignOut",
+    "RespondToAuthChallenge",
+    "VerifyUserAttribute",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "DeleteUser",
+    "ForgetDevice",
+    "RevokeToken",
+    "GetTokensFromRefreshToken",
+    "AdminCreateUser",
+    "AdminDeleteUser",
+    "AdminResetUserPassword",
+    "AdminConfirmSignUp",
+];
+
+/// Why an unrepeatable request's failure was not retried: it may have reached Cognito.
+#[derive(Debug)]
+pub struct OutcomeUnknown(BoxError);
+
+impl std::fmt::Display for OutcomeUnknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::error::Error for OutcomeUnknown {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.0.as_ref())
+    }
+}
+
+/// Whether a transport failure happened before anything was sent (no connection, no DNS).
+fn never_sent(err: &ConnectorError) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if e.downcast_ref::<hyper_util::client::legacy::Error>()
+            .is_some_and(|h| h.is_connect())
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// Every answer is read up to [`MAX_ANSWER_BYTES`], and an unrepeatable operation whose request
+/// may have reached Cognito is not sent again: its failure becomes an [`OutcomeUnknown`]
+/// transport error, which no retry classifier retries. Throttling answers and connections that
+/// never opened are still retried for every operation.
+#[derive(Debug)]
+struct SafeAnswers;
+
+impl Intercept for SafeAnswers {
+    fn name(&self) -> &'static str {
+        "SafeAnswers"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response_mut();
+        let body = response.take_body();
+        *response.body_mut() = SdkBody::from_body_1_x(Limited::new(body, MAX_ANSWER_BYTES));
+        Ok(())
+    }
+
+    fn modify_before_attempt_completion(
+        &self,
+        context: &mut FinalizerInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let unrepeatable = cfg
+            .load::<Metadata>()
+            .is_some_and(|m| UNREPEATABLE.contains(&m.name()));
+        let status = context.response().map(|r| r.status().as_u16());
+        let Some(outcome) = context.output_or_error_mut().filter(|_| unrepeatable) else {
+            return Ok(());
+        };
+        let may_have_acted = match &*outcome {
+            Ok(_) => false,
+            Err(e) => match e.as_connector_error() {
+                Some(transport) => !never_sent(transport),
+                // Cognito answered: only a 5xx leaves the outcome open (a 4xx, throttling
+                // included, means it did not act).
+                None if e.is_operation_error() => status.is_some_and(|s| s >= 500),
+                None => true,
+            },
+        };
+        if may_have_acted {
+            let placeholder = Err(OrchestratorError::connector(ConnectorError::other(
+                "replaced".into(),
+                None,
+            )));
+            if let Err(e) = std::mem::replace(outcome, placeholder) {
+                let source: BoxError = Box::new(OutcomeUnknown(Box::new(e)));
+                *outcome = Err(OrchestratorError::connector(ConnectorError::other(
+                    source, None,
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Cognito's `LimitExceededException` means "too many attempts for this user" (codes, password
@@ -87,6 +217,12 @@ fn is_limit_exceeded(error_type: &str) -> bool {
 
 impl ClassifyRetry for NeverRetryLimitExceeded {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        // An answer over the size bound would be just as large again.
+        if let Some(Err(e)) = ctx.output_or_error() {
+            if crate::error::caused_by::<LengthLimitError>(e) {
+                return RetryAction::RetryForbidden;
+            }
+        }
         // Successful answers (tokens, a few KiB) are never read here.
         let Some(response) = ctx.response().filter(|r| !r.status().is_success()) else {
             return RetryAction::NoActionIndicated;

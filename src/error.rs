@@ -133,6 +133,18 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// Whether `T` is `err` or one of its sources.
+pub fn caused_by<T: std::error::Error + 'static>(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<T>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
 /// Whether a response failed because the connection did (reset, closed early), not its content.
 fn broke_in_transit(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(err);
@@ -156,6 +168,21 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     fn from(err: SdkError<E, aws_sdk_cognitoidentityprovider::config::http::HttpResponse>) -> Self {
+        if caused_by::<http_body_util::LengthLimitError>(&err) {
+            return Error::bad_response(format!(
+                "Cognito's answer is larger than {} bytes and was not read",
+                crate::client::MAX_ANSWER_BYTES
+            ));
+        }
+        if caused_by::<crate::client::OutcomeUnknown>(&err) {
+            let mut e = Error::network(
+                "The connection to Cognito failed after the request was sent: whether Cognito \
+                 carried it out is unknown, and it was not sent again",
+            );
+            // A blind repeat is what this error exists to prevent.
+            e.retryable = Some(false);
+            return e;
+        }
         match &err {
             SdkError::ServiceError(service) => {
                 let status = service.raw().status().as_u16();

@@ -8,7 +8,7 @@ use crate::client::Cognito;
 use crate::config::PoolConfig;
 use crate::error::{code, Error, Result};
 use crate::params::Params;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
@@ -31,17 +31,30 @@ static HTTP: LazyLock<Option<Client<Https, Empty<Bytes>>>> = LazyLock::new(|| {
     Some(Client::builder(TokioExecutor::new()).build(connector))
 });
 
-/// The keys of one JWKS URL, and when they were fetched.
-struct KeySet {
-    keys: HashMap<String, DecodingKey>,
-    fetched: Instant,
+/// What is known of one JWKS URL. `state` holds the keys and the last fetch's time and failure;
+/// `fetching` lets one fetch run at a time, every other verification in need waits for its result.
+#[derive(Default)]
+struct Jwks {
+    state: Mutex<Known>,
+    fetching: tokio::sync::Mutex<()>,
 }
 
-static KEY_SETS: LazyLock<Mutex<HashMap<String, Arc<KeySet>>>> = LazyLock::new(Default::default);
+#[derive(Default)]
+struct Known {
+    keys: HashMap<String, DecodingKey>,
+    attempted: Option<Instant>,
+    failure: Option<Error>,
+}
+
+static JWKS: LazyLock<Mutex<HashMap<String, Arc<Jwks>>>> = LazyLock::new(Default::default);
 
 /// An unknown `kid` fetches the JWKS again (Cognito rotates keys), but not more often than this,
-/// so forged `kid`s cannot make us hammer the endpoint.
+/// whether the last fetch worked or not, so forged `kid`s or a failing endpoint cannot make us
+/// hammer it.
 const MIN_REFETCH: Duration = Duration::from_secs(30);
+
+/// A JWKS is a few KiB; an answer past this is not one, and is not read further.
+pub const MAX_JWKS_BYTES: usize = 256 * 1024;
 
 fn refused(why: &str) -> Error {
     Error::new(
@@ -65,7 +78,7 @@ fn jwks_url(config: &PoolConfig) -> String {
         .unwrap_or_else(|| format!("{}/.well-known/jwks.json", issuer(config)))
 }
 
-async fn fetch(url: &str, timeout: Duration) -> Result<KeySet> {
+async fn fetch(url: &str, timeout: Duration) -> Result<HashMap<String, DecodingKey>> {
     let unreachable =
         |what: &str| Error::network(format!("Could not fetch the pool's JWKS: {what}"));
     let client = HTTP.as_ref().ok_or_else(|| unreachable("no TLS roots"))?;
@@ -78,11 +91,15 @@ async fn fetch(url: &str, timeout: Duration) -> Result<KeySet> {
             .await
             .map_err(|e| unreachable(&e.to_string()))?;
         let status = response.status();
-        let body = response
-            .into_body()
+        let body = Limited::new(response.into_body(), MAX_JWKS_BYTES)
             .collect()
             .await
-            .map_err(|e| unreachable(&e.to_string()))?;
+            .map_err(|e| match e.downcast::<LengthLimitError>() {
+                Ok(_) => Error::bad_response(format!(
+                    "the JWKS answer is larger than {MAX_JWKS_BYTES} bytes"
+                )),
+                Err(e) => unreachable(&e.to_string()),
+            })?;
         Ok::<_, Error>((status, body.to_bytes()))
     })
     .await
@@ -92,7 +109,7 @@ async fn fetch(url: &str, timeout: Duration) -> Result<KeySet> {
     }
     let jwks: Value = serde_json::from_slice(&response.1)
         .map_err(|_| Error::bad_response("the JWKS is not JSON"))?;
-    let keys = jwks["keys"]
+    Ok(jwks["keys"]
         .as_array()
         .ok_or_else(|| Error::bad_response("the JWKS has no keys"))?
         .iter()
@@ -101,38 +118,56 @@ async fn fetch(url: &str, timeout: Duration) -> Result<KeySet> {
             let key = DecodingKey::from_rsa_components(k["n"].as_str()?, k["e"].as_str()?).ok()?;
             Some((k["kid"].as_str()?.to_owned(), key))
         })
-        .collect();
-    Ok(KeySet {
-        keys,
-        fetched: Instant::now(),
-    })
+        .collect())
 }
 
-/// The key for `kid`, from the cache or a fresh fetch.
+impl Jwks {
+    /// The key for `kid` if known, or what the last fetch within the window said.
+    fn known(&self, kid: &str) -> Option<Result<DecodingKey>> {
+        let known = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(key) = known.keys.get(kid) {
+            return Some(Ok(key.clone()));
+        }
+        let recent = known.attempted.is_some_and(|at| at.elapsed() < MIN_REFETCH);
+        recent.then(|| {
+            Err(known
+                .failure
+                .clone()
+                .unwrap_or_else(|| refused("unknown signing key")))
+        })
+    }
+}
+
+/// The key for `kid`: from what is known, else from the one fetch in flight for the URL.
 async fn key_for(config: &PoolConfig, kid: &str) -> Result<DecodingKey> {
     let url = jwks_url(config);
-    let cached = KEY_SETS
+    let jwks = JWKS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .get(&url)
-        .cloned();
-    if let Some(set) = &cached {
-        if let Some(key) = set.keys.get(kid) {
-            return Ok(key.clone());
-        }
-        if set.fetched.elapsed() < MIN_REFETCH {
-            return Err(refused("unknown signing key"));
-        }
+        .entry(url.clone())
+        .or_default()
+        .clone();
+    if let Some(known) = jwks.known(kid) {
+        return known;
     }
-    let set = Arc::new(fetch(&url, config.timeout).await?);
-    KEY_SETS
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(url, set.clone());
-    set.keys
-        .get(kid)
-        .cloned()
-        .ok_or_else(|| refused("unknown signing key"))
+    let _turn = jwks.fetching.lock().await;
+    // The fetch that ran while this one waited may have answered it.
+    if let Some(known) = jwks.known(kid) {
+        return known;
+    }
+    let fetched = fetch(&url, config.timeout).await;
+    let mut known = jwks.state.lock().unwrap_or_else(|p| p.into_inner());
+    known.attempted = Some(Instant::now());
+    match fetched {
+        Ok(keys) => {
+            known.keys = keys;
+            known.failure = None;
+        }
+        Err(failure) => known.failure = Some(failure),
+    }
+    drop(known);
+    jwks.known(kid)
+        .unwrap_or_else(|| Err(refused("unknown signing key")))
 }
 
 /// The checks after the signature, on the claims: token use, app client, expiry.

@@ -91,7 +91,16 @@ async function main() {
   await server.whenHolding(1)
   server.release()
   if ((await before) !== 'UserNotFoundException') throw new Error(`main thread: ${await before}`)
-  for (let i = 0; i < ROUNDS; i++) await round(server, poolData, MODES[i % MODES.length])
+  for (let i = 0; i < ROUNDS; i++) {
+    const mode = MODES[i % MODES.length]
+    // A round that stalls is a bug to name, not a time-out to wait for.
+    const watchdog = setTimeout(() => {
+      console.error(`round ${i} (${mode}) did not end within 30 s`)
+      process.exit(2)
+    }, 30_000)
+    await round(server, poolData, mode)
+    clearTimeout(watchdog)
+  }
   const after = main.signupResend({ username: 'main' }).catch((e) => e.code)
   await server.whenHolding(1)
   server.release()
