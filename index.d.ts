@@ -27,9 +27,14 @@ declare namespace cognitoUserPool {
     /** Cognito's own code (e.g. `NotAuthorizedException`), or `InvalidParameterException`,
      * `NetworkError`, `UnknownError`, `InternalErrorException`. Equal to `name`. */
     code: string
+    /** The HTTP status a service can forward: the server's for its answers, 400 for bad params,
+     * 401 for a token `verifyToken` refuses, 502 for an unusable answer, 500 for an internal
+     * failure; absent on a `NetworkError`, when no HTTP answer came. */
     statusCode?: number
+    /** Cognito's request id, when it sent one. */
     requestId?: string
-    retryable?: boolean
+    /** Whether the same call may succeed if made again. */
+    retryable: boolean
   }
 
   export type Callback<T> = (err: CognitoError | null, result?: T) => void
@@ -120,7 +125,8 @@ declare namespace cognitoUserPool {
     getMfa: Method<Auth, MfaOptions>
     setMfa: Method<Auth & { enableMfa?: boolean }, 'SUCCESS'>
     profile: Method<Auth, Attribute[]>
-    profileEdit: Method<Auth & { attributes: AttributeEdit[] }, 'SUCCESS'>
+    /** Without `attributes` (as the original allowed) nothing changes and no request is made. */
+    profileEdit: Method<Auth & { attributes?: AttributeEdit[] }, 'SUCCESS'>
     profileAttributeConfirm: Method<Auth & { attribute: string; confirmationCode: string }, 'SUCCESS'>
     profileEditPhoneNumber: Method<Auth & { phone_number?: string | null }, 'SUCCESS'>
     passwordChange: Method<Auth & { oldPassword: string; newPassword: string }, 'SUCCESS'>
