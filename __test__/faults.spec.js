@@ -8,12 +8,11 @@ const test = require('ava')
 const http = require('node:http')
 const net = require('node:net')
 const cognitoUserPool = require('..')
-const { URL: FAKECLOUD, createPool, confirmedUser } = require('./helpers')
+const { URL: FAKECLOUD, createPool, confirmedUser, listenOnLoopback } = require('./helpers')
 
 /** A proxy to fakecloud that plays `mode` instead of forwarding, and counts requests. */
 async function faultProxy() {
   const state = { mode: 'pass', requests: 0 }
-  const sockets = new Set()
   const json = (res, status, body, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...headers })
     res.end(typeof body === 'string' ? body : JSON.stringify(body))
@@ -55,19 +54,7 @@ async function faultProxy() {
       }
     }
   })
-  server.on('connection', (s) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise((r) => server.listen(0, '127.0.0.1', r))
-  return {
-    state,
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => {
-      for (const s of sockets) s.destroy()
-      server.close()
-    },
-  }
+  return { state, ...(await listenOnLoopback(server)) }
 }
 
 test.before(async (t) => {

@@ -50,4 +50,21 @@ function viaCallback(pool, method, params) {
   })
 }
 
-module.exports = { URL, PASSWORD, admin, unique, createPool, codes, smsCode, confirmedUser, loggedInUser, viaCallback }
+/** Start `server` on a free loopback port; resolves `{ url, close }`, close ending its open connections too. */
+async function listenOnLoopback(server) {
+  const sockets = new Set()
+  server.on('connection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => {
+      for (const s of sockets) s.destroy()
+      server.close()
+    },
+  }
+}
+
+module.exports = { URL, PASSWORD, admin, unique, createPool, codes, smsCode, confirmedUser, loggedInUser, viaCallback, listenOnLoopback }

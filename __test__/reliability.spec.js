@@ -8,11 +8,10 @@ const test = require('ava')
 const crypto = require('node:crypto')
 const http = require('node:http')
 const cognitoUserPool = require('..')
-const { URL: FAKECLOUD, createPool, confirmedUser, loggedInUser, unique, PASSWORD } = require('./helpers')
+const { URL: FAKECLOUD, createPool, confirmedUser, loggedInUser, unique, PASSWORD, listenOnLoopback } = require('./helpers')
 
-/** A loopback server; `handle(req, body, res, forward)` decides, `forward()` asks fakecloud. */
+/** A loopback server; `handle({ req, res, body, target, forward, send })` decides, `forward()` asks fakecloud. */
 async function proxy(handle) {
-  const sockets = new Set()
   const state = { requests: [] }
   const server = http.createServer(async (req, res) => {
     const chunks = []
@@ -32,19 +31,7 @@ async function proxy(handle) {
     }
     await handle({ req, res, body, target, forward, send })
   })
-  server.on('connection', (s) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise((r) => server.listen(0, '127.0.0.1', r))
-  return {
-    state,
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => {
-      for (const s of sockets) s.destroy()
-      server.close()
-    },
-  }
+  return { state, ...(await listenOnLoopback(server)) }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
