@@ -125,7 +125,7 @@ declare namespace cognitoUserPool {
     getMfa: Method<Auth, MfaOptions>
     setMfa: Method<Auth & { enableMfa?: boolean }, 'SUCCESS'>
     profile: Method<Auth, Attribute[]>
-    /** Without `attributes` (as the original allowed) nothing changes and no request is made. */
+    /** Without `attributes` (as the original allowed) nothing is changed. */
     profileEdit: Method<Auth & { attributes?: AttributeEdit[] }, 'SUCCESS'>
     profileAttributeConfirm: Method<Auth & { attribute: string; confirmationCode: string }, 'SUCCESS'>
     profileEditPhoneNumber: Method<Auth & { phone_number?: string | null }, 'SUCCESS'>
