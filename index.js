@@ -38,6 +38,8 @@ const PARAM_NAMES = paramNames()
 const INVALID = '\u0000invalid'
 /** Deeper than any param a method reads (attribute lists are two levels down). */
 const MAX_DEPTH = 6
+/** Far more items than any list a method reads (Cognito allows some 75 attributes a user). */
+const MAX_ITEMS = 1000
 
 const invalid = (what) => ({ [INVALID]: what })
 
@@ -96,6 +98,7 @@ function readValue(value, depth, seen) {
     if (EXOTIC[tag] || ArrayBuffer.isView(value)) return invalid(EXOTIC[tag] || `a ${tag}`)
     pushed = seen.push(value) > 0
     if (Array.isArray(value)) {
+      if (value.length > MAX_ITEMS) return invalid(`an array of more than ${MAX_ITEMS} items`)
       const items = []
       for (let i = 0; i < value.length; i++) items.push(readProperty(value, i, depth + 1, seen) ?? null)
       return items

@@ -199,6 +199,7 @@ test('row "values JSON cannot carry": refused with the field named, nothing sent
   for (const [params, message] of cases) await refused(t, pool.login(params), message)
   await refused(t, pool.profileEdit({ ...user.auth, attributes: [{ Name: 'nickname', Value: NaN }] }), 'attributes[0].Value')
   await refused(t, pool.profileEdit({ ...user.auth, attributes: [cycle] }), 'attributes[0].Value')
+  await refused(t, pool.profileEdit({ ...user.auth, attributes: new Array(1e7) }), 'attributes cannot be an array of more than 1000 items')
   const revoked = Proxy.revocable({}, {})
   revoked.revoke()
   await refused(t, pool.login(revoked.proxy), 'params could not be read')
