@@ -72,3 +72,32 @@ test('bad params: missing token, unknown tokenUse, negative grace', async (t) =>
     t.is(err.code, 'InvalidParameterException')
   }
 })
+
+test('the pool\'s issuer in both formats Cognito issues, and no other', async (t) => {
+  // A key of the test's own, served from a loopback JWKS, signs tokens as the pool would.
+  const crypto = require('node:crypto')
+  const http = require('node:http')
+  const { listenOnLoopback } = require('./helpers')
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' }
+  const jwks = await listenOnLoopback(http.createServer((_req, res) => res.end(JSON.stringify({ keys: [jwk] }))))
+  const poolData = { UserPoolId: 'eu-west-1_Issuer1', ClientId: 'client1', jwksUrl: `${jwks.url}/jwks.json` }
+  const sign = (iss) => {
+    const now = Math.floor(Date.now() / 1000)
+    const input = [{ alg: 'RS256', kid: 'test-key' }, { iss, token_use: 'access', client_id: 'client1', exp: now + 600, sub: 'u' }].map(b64).join('.')
+    return `${input}.${crypto.sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`
+  }
+  try {
+    const pool = cognitoUserPool(poolData)
+    for (const host of ['cognito-idp', 'issuer-cognito-idp']) {
+      const claims = await pool.verifyToken({ token: sign(`https://${host}.eu-west-1.amazonaws.com/eu-west-1_Issuer1`) })
+      t.is(claims.sub, 'u', host)
+    }
+    for (const iss of ['https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1', 'https://issuer-cognito-idp.us-east-1.amazonaws.com/eu-west-1_Issuer1', 'https://evil.example/eu-west-1_Issuer1']) {
+      const err = await t.throwsAsync(pool.verifyToken({ token: sign(iss) }))
+      t.is(err.message, 'Invalid token: issued by another pool', iss)
+    }
+  } finally {
+    jwks.close()
+  }
+})

@@ -64,18 +64,22 @@ fn refused(why: &str) -> Error {
     )
 }
 
-fn issuer(config: &PoolConfig) -> String {
-    format!(
-        "https://cognito-idp.{}.amazonaws.com/{}",
-        config.region, config.user_pool_id
-    )
+/// The pool's issuer as its tokens name it: Cognito's original host, or the `issuer-` host it now
+/// also issues from.
+fn issuers(config: &PoolConfig) -> [String; 2] {
+    ["cognito-idp", "issuer-cognito-idp"].map(|host| {
+        format!(
+            "https://{host}.{}.amazonaws.com/{}",
+            config.region, config.user_pool_id
+        )
+    })
 }
 
 fn jwks_url(config: &PoolConfig) -> String {
-    config
-        .jwks_url
-        .clone()
-        .unwrap_or_else(|| format!("{}/.well-known/jwks.json", issuer(config)))
+    config.jwks_url.clone().unwrap_or_else(|| {
+        let [cognito_idp, _] = issuers(config);
+        format!("{cognito_idp}/.well-known/jwks.json")
+    })
 }
 
 async fn fetch(url: &str, timeout: Duration) -> Result<HashMap<String, DecodingKey>> {
@@ -217,7 +221,7 @@ pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Value> {
     let key = key_for(config, &kid).await?;
 
     let mut validation = Validation::new(Algorithm::RS256);
-    validation.set_issuer(&[issuer(config)]);
+    validation.set_issuer(&issuers(config));
     validation.set_required_spec_claims(&["iss", "exp"]);
     validation.validate_exp = false; // checked below, with the grace
     validation.validate_aud = false; // id and access tokens name the client differently
@@ -250,8 +254,11 @@ mod tests {
     #[test]
     fn the_issuer_and_default_jwks_url_are_the_pools() {
         assert_eq!(
-            issuer(&config()),
-            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1"
+            issuers(&config()),
+            [
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1",
+                "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1"
+            ]
         );
         assert_eq!(
             jwks_url(&config()),
