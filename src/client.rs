@@ -128,16 +128,8 @@ impl std::error::Error for OutcomeUnknown {
 
 /// Whether a transport failure happened before anything was sent (no connection, no DNS).
 fn never_sent(err: &ConnectorError) -> bool {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = current {
-        if e.downcast_ref::<hyper_util::client::legacy::Error>()
-            .is_some_and(|h| h.is_connect())
-        {
-            return true;
-        }
-        current = e.source();
-    }
-    false
+    crate::error::find_cause::<hyper_util::client::legacy::Error>(err)
+        .is_some_and(|h| h.is_connect())
 }
 
 /// Every answer is read up to [`MAX_ANSWER_BYTES`], and an unrepeatable operation whose request

@@ -83,14 +83,15 @@ fn marker(value: &Value) -> Option<&str> {
     }
 }
 
-fn type_name(value: &Value) -> &str {
+/// The type of a value `given` let through (markers never get here).
+fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
-        Value::Object(_) => marker(value).unwrap_or("an object"),
+        Value::Object(_) => "an object",
     }
 }
 
