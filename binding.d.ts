@@ -21,6 +21,35 @@ export declare class NativePool {
   call(method: string, params: string): Promise<string>
 }
 
+/**
+ * A token verifier. Verification with known keys runs on the calling thread and answers with
+ * the token's own payload text, which the facade hands to `JSON.parse` (V8 builds the claims
+ * object faster than property-by-property N-API calls can); a failure answers as an object of
+ * the error's fields, which the facade turns into its Error.
+ */
+export declare class NativeVerifier {
+  /** The verifier's options as JSON (see `Verifier::from_json`). */
+  constructor(options: string)
+  /**
+   * The payload's JSON text, or why the token is refused. No I/O: unknown keys are a refusal
+   * that `loadFor` may cure.
+   */
+  verifySync(token: string): string | Refusal
+  /** Whether the error (as `verifySync` answered it) may go away once the keys are loaded. */
+  needsKeys(code: string): boolean
+  /**
+   * Loads the keys the token's pool needs (one fetch per URL at a time, at most once per
+   * window); resolves with null, or with the error as JSON.
+   */
+  loadFor(token: string): Promise<string | null>
+  /** Loads every pool's keys not loaded yet; resolves with null, or with the error as JSON. */
+  hydrate(): Promise<string | null>
+  /** Keys given as a JWKS document (JSON) for one pool; null, or the error as JSON. */
+  cacheJwks(jwks: string, userPoolId?: string | undefined | null): string | null
+  /** The JWK that verifies `token`, when it is known (for a custom check). */
+  jwkFor(token: string): Record<string, unknown> | null
+}
+
 /** Every method's JS name, in one place for the facade. */
 export declare function methodNames(): Array<string>
 
@@ -29,3 +58,11 @@ export declare function methodNames(): Array<string>
  * params.
  */
 export declare function paramNames(): Array<string>
+
+/** A refused token, as `verifySync` answers it. */
+export interface Refusal {
+  code: string
+  message: string
+  statusCode?: number
+  retryable?: boolean
+}

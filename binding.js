@@ -836,5 +836,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativePool = nativeBinding.NativePool
+module.exports.NativeVerifier = nativeBinding.NativeVerifier
 module.exports.methodNames = nativeBinding.methodNames
 module.exports.paramNames = nativeBinding.paramNames

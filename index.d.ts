@@ -28,8 +28,8 @@ declare namespace cognitoUserPool {
      * `NetworkError`, `UnknownError`, `InternalErrorException`. Equal to `name`. */
     code: string
     /** The HTTP status a service can forward: the server's for its answers, 400 for bad params,
-     * 401 for a token `verifyToken` refuses, 502 for an unusable answer, 500 for an internal
-     * failure; absent on a `NetworkError`, when no HTTP answer came. */
+     * 401 for a token a verifier refuses (503 when its keys cannot be had), 502 for an unusable
+     * answer, 500 for an internal failure; absent on a `NetworkError`, when no HTTP answer came. */
     statusCode?: number
     /** Cognito's request id, when it sent one. */
     requestId?: string
@@ -100,6 +100,9 @@ declare namespace cognitoUserPool {
   }
 
   export interface CognitoUserPool {
+    /** A verifier of this pool's tokens: `clientId` defaults to poolData's, `tokenUse` to null
+     * (either); poolData's `jwksUrl` and `timeout` apply. */
+    verifier(options?: Partial<VerifierOptions>): Verifier
     signup: Method<{ username: string; password: string; attributes?: Attribute[] }, { username: string }>
     signupConfirm: Method<{ username: string; confirmationCode: string }, 'SUCCESS'>
     signupResend: Method<{ username: string }, CodeDelivery>
@@ -146,8 +149,9 @@ declare namespace cognitoUserPool {
     revokeToken: Method<{ refreshToken: string }, 'SUCCESS'>
     /** The user deletes their own account. */
     deleteUser: Method<Auth, 'SUCCESS'>
-    /** Verifies an id or access token locally against the pool's JWKS; resolves its claims. */
-    verifyToken: Method<{ token: string; tokenUse?: 'id' | 'access'; graceSeconds?: number }, Record<string, unknown>>
+    /** Verifies an id or access token locally against the pool's JWKS, for poolData's app client;
+     * resolves its claims, else a {@link VerifyErrorCode}. */
+    verifyToken: Method<{ token: string; tokenUse?: 'id' | 'access'; graceSeconds?: number }, Claims>
     /** Answers SELECT_MFA_TYPE with the factor the user picked. */
     loginSelectMfaType: Method<{ username: string; loginSession: string; mfaType: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' }, LoginResult>
     /** Answers a CUSTOM_CHALLENGE set by the pool's Lambda triggers. */
@@ -202,6 +206,72 @@ declare namespace cognitoUserPool {
     enabled: boolean
     preferred?: boolean
   }
+
+  /** A verified token's claims. */
+  export type Claims = Record<string, unknown> & { sub?: string; iss?: string; exp?: number; token_use?: 'id' | 'access' }
+
+  /** One code per way a token fails, named as aws-jwt-verify names its error classes; every one
+   * has `statusCode` 401 except `JwksNotAvailableInCacheError` and `FetchError` (503). Bad
+   * options or a token that is not a string are `InvalidParameterException` (400). */
+  export type VerifyErrorCode =
+    | 'JwtParseError'
+    | 'JwtInvalidSignatureError'
+    | 'JwtInvalidSignatureAlgorithmError'
+    | 'JwtExpiredError'
+    | 'JwtNotBeforeError'
+    | 'JwtInvalidIssuerError'
+    | 'CognitoJwtInvalidClientIdError'
+    | 'CognitoJwtInvalidTokenUseError'
+    | 'JwtInvalidScopeError'
+    | 'CognitoJwtInvalidGroupError'
+    | 'JwtWithoutValidKidError'
+    | 'KidNotFoundInJwksError'
+    | 'JwksNotAvailableInCacheError'
+    | 'FetchError'
+
+  export interface Jwks {
+    keys: Array<Record<string, unknown>>
+  }
+
+  /** What a verifier requires of one pool's tokens, as aws-jwt-verify's `CognitoJwtVerifier.create`. */
+  export interface VerifierOptions {
+    userPoolId: string
+    /** Required: `'id'`, `'access'`, or null for either. */
+    tokenUse: 'id' | 'access' | null
+    /** Required: the app client (`aud` of an id token, `client_id` of an access token), any of a
+     * list, or null to accept every client of the pool. */
+    clientId: string | string[] | null
+    /** Any of these in the token's `scope`. */
+    scope?: string | string[] | null
+    /** Any of these in the token's `cognito:groups`. */
+    groups?: string | string[] | null
+    /** Leeway for `exp` and `nbf` (0 to 86400). */
+    graceSeconds?: number
+    /** Runs after every other check; what it throws is what verify rejects with. Must be
+     * synchronous for `verifySync`. */
+    customJwtCheck?: (input: { header: Record<string, unknown>; payload: Claims; jwk: Record<string, unknown> | null }) => void | Promise<void>
+    /** Where the pool's keys are fetched (default: Cognito's JWKS URL for the pool). */
+    jwksUri?: string
+    /** The pool's keys, given instead of fetched (tests, air-gapped services). */
+    jwks?: Jwks
+  }
+
+  export interface Verifier {
+    /** The claims of a token that passes every check; rejects with a coded error. Fetches the
+     * pool's keys when they are not known (one request at a time, at most every 30 s). */
+    verify(token: string): Promise<Claims>
+    /** The same with the keys known now; throws a coded error (`JwksNotAvailableInCacheError`
+     * before the keys are loaded). */
+    verifySync(token: string): Claims
+    /** Loads every pool's keys ahead of the first request. */
+    hydrate(): Promise<void>
+    /** Keys given directly, for the only pool or the one named. */
+    cacheJwks(jwks: Jwks, userPoolId?: string): void
+  }
+
+  /** A verifier of one pool's tokens, or of several pools' (each with its own checks). Never
+   * throws: bad options are reported by every verification. */
+  export function createVerifier(options: (VerifierOptions & { /** JWKS fetch timeout, ms (default 3000). */ timeout?: number }) | VerifierOptions[]): Verifier
 
   /** The same factory, for `import cognitoUserPool from 'cognito-user-pool'`. */
   const _default: typeof cognitoUserPool

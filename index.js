@@ -4,7 +4,7 @@
 // methods and the ones added beyond it, over the native binding. Everything the caller sees (results,
 // Errors) is made here, in the caller's realm, from the JSON the binding answers with.
 
-const { NativePool, methodNames, paramNames } = loadBinding()
+const { NativePool, NativeVerifier, methodNames, paramNames } = loadBinding()
 
 /** The generated loader, or an error that names this platform and says what to do. */
 function loadBinding() {
@@ -209,9 +209,21 @@ function call(native, method, params, callback) {
 
 class CognitoUserPool {
   #native
+  #poolData
 
   constructor(poolData) {
-    this.#native = new NativePool(readPoolData(poolData))
+    this.#poolData = readPoolData(poolData)
+    this.#native = new NativePool(this.#poolData)
+  }
+
+  /**
+   * A token verifier for this pool and its app client (`clientId` defaults to poolData's,
+   * `tokenUse` to null: either), with poolData's `jwksUrl` and `timeout`.
+   */
+  verifier(options) {
+    const pool = JSON.parse(this.#poolData) || {}
+    const defaults = { userPoolId: pool.UserPoolId, clientId: pool.ClientId, tokenUse: null, jwksUri: pool.jwksUrl, timeout: pool.timeout }
+    return new Verifier(options === undefined ? defaults : options && typeof options === 'object' && !Array.isArray(options) ? { ...defaults, ...options } : options)
   }
 
   static {
@@ -226,6 +238,125 @@ class CognitoUserPool {
   }
 }
 
+/** The options a verifier reads of each pool it accepts, besides `customJwtCheck`. */
+const VERIFIER_KEYS = ['userPoolId', 'tokenUse', 'clientId', 'scope', 'groups', 'graceSeconds', 'jwksUri', 'jwks']
+
+/** A verifier's options as its native side reads them, and each pool's custom check. */
+function readVerifierOptions(options) {
+  const list = Array.isArray(options) ? options : [options]
+  const checks = new Map()
+  const pools = []
+  for (const [i, entry] of list.entries()) {
+    if (entry === null || typeof entry !== 'object') return { why: 'the verifier\'s options must be an object or an array of them' }
+    const picked = {}
+    for (const key of VERIFIER_KEYS) if (key in entry) picked[key] = entry[key] === undefined ? null : entry[key]
+    const { customJwtCheck } = entry
+    if (customJwtCheck !== undefined && customJwtCheck !== null) {
+      if (typeof customJwtCheck !== 'function') return { why: `${list.length > 1 ? `[${i}].` : ''}customJwtCheck must be a function` }
+      checks.set(picked.userPoolId, customJwtCheck)
+    }
+    pools.push(picked)
+  }
+  const timeout = Array.isArray(options) ? undefined : options.timeout
+  try {
+    return { json: JSON.stringify({ pools, timeout }), checks }
+  } catch {
+    return { why: 'the verifier\'s options could not be read as JSON' }
+  }
+}
+
+const errorOf = (json) => makeError(JSON.parse(json))
+
+/**
+ * Verifies Cognito id and access tokens locally, as aws-jwt-verify's `CognitoJwtVerifier` does:
+ * `verify(token)` resolves the claims (fetching the pool's keys when it must), `verifySync(token)`
+ * returns them with the keys known now. Bad options are reported by every verification.
+ */
+class Verifier {
+  #native
+  #checks
+  #why
+
+  constructor(options) {
+    const { json, checks, why } = readVerifierOptions(options)
+    this.#why = why
+    this.#checks = checks
+    this.#native = new NativeVerifier(json ?? 'null')
+  }
+
+  /** The claims, or a coded Error thrown; no I/O. */
+  verifySync(token) {
+    const claims = this.#claims(token)
+    const check = this.#checkOf(claims)
+    if (check && isThenable(check(this.#checkInput(token, claims)))) {
+      throw invalidParams('customJwtCheck returned a promise: use verify() for an async check')
+    }
+    return claims
+  }
+
+  /** The claims; rejects with a coded Error. Loads the pool's keys when they are not known. */
+  async verify(token) {
+    let claims
+    try {
+      claims = this.#claims(token)
+    } catch (err) {
+      if (!this.#native.needsKeys(err.code)) throw err
+      const failed = await this.#native.loadFor(token)
+      if (failed) throw errorOf(failed)
+      claims = this.#claims(token)
+    }
+    const check = this.#checkOf(claims)
+    if (check) await check(this.#checkInput(token, claims))
+    return claims
+  }
+
+  /** Loads every pool's keys ahead of the first request. */
+  async hydrate() {
+    if (this.#why) throw invalidParams(this.#why)
+    const failed = await this.#native.hydrate()
+    if (failed) throw errorOf(failed)
+  }
+
+  /** Keys given directly (a JWKS object), for one pool: the only one unless `userPoolId` says. */
+  cacheJwks(jwks, userPoolId) {
+    if (this.#why) throw invalidParams(this.#why)
+    let json
+    try {
+      json = JSON.stringify(jwks)
+    } catch {
+      throw invalidParams('jwks could not be read as JSON')
+    }
+    const failed = this.#native.cacheJwks(json ?? 'null', typeof userPoolId === 'string' ? userPoolId : undefined)
+    if (failed) throw errorOf(failed)
+  }
+
+  #claims(token) {
+    if (this.#why) throw invalidParams(this.#why)
+    if (typeof token !== 'string') throw invalidParams('token must be a string')
+    const payload = this.#native.verifySync(token)
+    if (typeof payload !== 'string') throw makeError(payload)
+    return JSON.parse(payload)
+  }
+
+  #checkOf(claims) {
+    if (this.#checks.size === 0) return undefined
+    const iss = String(claims.iss)
+    return this.#checks.get(iss.slice(iss.lastIndexOf('/') + 1))
+  }
+
+  #checkInput(token, payload) {
+    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString())
+    return { header, payload, jwk: this.#native.jwkFor(token) }
+  }
+}
+
+const isThenable = (value) => value !== null && typeof value === 'object' && typeof value.then === 'function'
+
+/** A verifier of one pool's tokens (`options`) or of several pools' (an array of options). */
+function createVerifier(options) {
+  return new Verifier(options)
+}
+
 /** `require('cognito-user-pool')(poolData)`: never throws, never does I/O. */
 function cognitoUserPool(poolData) {
   return new CognitoUserPool(poolData)
@@ -234,3 +365,5 @@ function cognitoUserPool(poolData) {
 module.exports = cognitoUserPool
 module.exports.default = cognitoUserPool
 module.exports.CognitoUserPool = CognitoUserPool
+module.exports.createVerifier = createVerifier
+module.exports.Verifier = Verifier

@@ -25,6 +25,7 @@ test('index.d.ts: a typed consumer compiles, misuse does not', (t) => {
   t.regex(bad.stdout, /misuse\.ts\(7,[^\n]*\n\s*Property 'password' is missing/)
   t.regex(bad.stdout, /misuse\.ts\(9,.*'string' is not assignable to type 'number'/)
   t.regex(bad.stdout, /misuse\.ts\(10,.*not assignable to type 'AttributeEdit\[\]'/)
+  t.regex(bad.stdout, /misuse\.ts\(15,[\s\S]*?Property 'tokenUse' is missing/)
 })
 
 test('npm install by name from a registry brings the platform binary as an optional dependency; require, import and TypeScript work', async (t) => {

@@ -23,6 +23,32 @@ pub mod code {
     pub const NOT_AUTHORIZED: &str = "NotAuthorizedException";
     /// A code that was not accepted (Cognito's own code for it).
     pub const CODE_MISMATCH: &str = "CodeMismatchException";
+
+    /// Token verification: one code per way a token fails, named as aws-jwt-verify names its
+    /// error classes, so that code written against its `err.name` keeps working. All answer 401
+    /// except [`JWKS_NOT_CACHED`] and [`FETCH`], which are the server's trouble (503).
+    pub mod jwt {
+        /// Not three base64url parts of JSON, or a claim of the wrong type.
+        pub const MALFORMED: &str = "JwtParseError";
+        pub const BAD_SIGNATURE: &str = "JwtInvalidSignatureError";
+        /// `none`, an HMAC algorithm, or an algorithm other than the key's.
+        pub const BAD_ALGORITHM: &str = "JwtInvalidSignatureAlgorithmError";
+        pub const EXPIRED: &str = "JwtExpiredError";
+        pub const NOT_YET_VALID: &str = "JwtNotBeforeError";
+        pub const WRONG_ISSUER: &str = "JwtInvalidIssuerError";
+        pub const WRONG_CLIENT: &str = "CognitoJwtInvalidClientIdError";
+        pub const WRONG_TOKEN_USE: &str = "CognitoJwtInvalidTokenUseError";
+        pub const MISSING_SCOPE: &str = "JwtInvalidScopeError";
+        pub const MISSING_GROUP: &str = "CognitoJwtInvalidGroupError";
+        /// The header names no key (`kid`).
+        pub const NO_KID: &str = "JwtWithoutValidKidError";
+        /// The pool's keys are known, and none has the token's `kid`.
+        pub const UNKNOWN_KID: &str = "KidNotFoundInJwksError";
+        /// `verifySync` before the pool's keys were loaded (`verify` or `hydrate` loads them).
+        pub const JWKS_NOT_CACHED: &str = "JwksNotAvailableInCacheError";
+        /// The pool's keys could not be fetched (or the answer was not a JWKS).
+        pub const FETCH: &str = "FetchError";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

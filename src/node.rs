@@ -3,8 +3,9 @@
 #![allow(unsafe_code)]
 
 use crate::config::PoolConfig;
-use crate::error::Result;
-use napi::bindgen_prelude::PromiseRaw;
+use crate::error::{Error, Result};
+use crate::verify::Verifier;
+use napi::bindgen_prelude::{Either, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 use std::sync::Arc;
@@ -57,6 +58,113 @@ impl NativePool {
     ) -> napi::Result<PromiseRaw<'env, String>> {
         let config = self.config.clone();
         env.spawn_future(async move { Ok(crate::call(config, method, params).await) })
+    }
+}
+
+/// A token verifier. Verification with known keys runs on the calling thread and answers with
+/// the token's own payload text, which the facade hands to `JSON.parse` (V8 builds the claims
+/// object faster than property-by-property N-API calls can); a failure answers as an object of
+/// the error's fields, which the facade turns into its Error.
+#[napi]
+pub struct NativeVerifier {
+    /// Bad options are kept as their error and reported by every verification, never thrown.
+    verifier: Result<Arc<Verifier>>,
+}
+
+fn error_json(error: &Error) -> String {
+    serde_json::to_string(error).unwrap_or_default()
+}
+
+/// A refused token, as `verifySync` answers it.
+#[napi(object)]
+pub struct Refusal {
+    pub code: String,
+    pub message: String,
+    pub status_code: Option<u16>,
+    pub retryable: Option<bool>,
+}
+
+impl From<Error> for Refusal {
+    fn from(error: Error) -> Self {
+        Self {
+            code: error.code,
+            message: error.message,
+            status_code: error.status_code,
+            retryable: error.retryable,
+        }
+    }
+}
+
+#[napi]
+impl NativeVerifier {
+    /// The verifier's options as JSON (see `Verifier::from_json`).
+    #[napi(constructor)]
+    pub fn new(options: String) -> Self {
+        Self {
+            verifier: Verifier::from_json(&options).map(Arc::new),
+        }
+    }
+
+    /// The payload's JSON text, or why the token is refused. No I/O: unknown keys are a refusal
+    /// that `loadFor` may cure.
+    #[napi]
+    pub fn verify_sync(&self, token: String) -> Either<String, Refusal> {
+        let verifier = self.verifier.as_ref().map_err(Clone::clone);
+        match verifier.and_then(|v| v.verify_sync(&token)) {
+            Ok(payload) => Either::A(payload),
+            Err(error) => Either::B(error.into()),
+        }
+    }
+
+    /// Whether the error (as `verifySync` answered it) may go away once the keys are loaded.
+    #[napi]
+    pub fn needs_keys(&self, code: String) -> bool {
+        Verifier::needs_keys(&Error::new(&code, None, ""))
+    }
+
+    /// Loads the keys the token's pool needs (one fetch per URL at a time, at most once per
+    /// window); resolves with null, or with the error as JSON.
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn load_for<'env>(
+        &self,
+        env: &'env Env,
+        token: String,
+    ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
+        let verifier = self.verifier.clone();
+        env.spawn_future(async move {
+            let loaded = match verifier {
+                Ok(verifier) => verifier.load_for(&token).await,
+                Err(error) => Err(error),
+            };
+            Ok(loaded.err().as_ref().map(error_json))
+        })
+    }
+
+    /// Loads every pool's keys not loaded yet; resolves with null, or with the error as JSON.
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn hydrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<String>>> {
+        let verifier = self.verifier.clone();
+        env.spawn_future(async move {
+            let loaded = match verifier {
+                Ok(verifier) => verifier.hydrate().await,
+                Err(error) => Err(error),
+            };
+            Ok(loaded.err().as_ref().map(error_json))
+        })
+    }
+
+    /// Keys given as a JWKS document (JSON) for one pool; null, or the error as JSON.
+    #[napi]
+    pub fn cache_jwks(&self, jwks: String, user_pool_id: Option<String>) -> Option<String> {
+        let verifier = self.verifier.as_ref().map_err(Clone::clone);
+        let given = verifier.and_then(|v| v.cache_jwks(user_pool_id.as_deref(), &jwks));
+        given.err().as_ref().map(error_json)
+    }
+
+    /// The JWK that verifies `token`, when it is known (for a custom check).
+    #[napi(ts_return_type = "Record<string, unknown> | null")]
+    pub fn jwk_for(&self, token: String) -> Option<serde_json::Value> {
+        self.verifier.as_ref().ok()?.jwk_for(&token)
     }
 }
 

@@ -34,4 +34,26 @@ pool.signup({ username: 'bob', password: 'pw', attributes: [{ Name: 'email', Val
   void name
 })
 
+async function verification(): Promise<void> {
+  const verifier = cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_AbCdEf123', tokenUse: 'access', clientId: ['web', 'mobile'], scope: 'read', graceSeconds: 5 })
+  await verifier.hydrate()
+  const claims: cognitoUserPool.Claims = await verifier.verify('token')
+  const sub: string | undefined = verifier.verifySync('token').sub
+  const fromPool = pool.verifier({ groups: ['admins'], customJwtCheck: ({ payload }) => void payload.exp })
+  const several = cognitoUserPool.createVerifier([
+    { userPoolId: 'us-east-1_AbCdEf123', tokenUse: null, clientId: null },
+    { userPoolId: 'eu-west-1_Other1', tokenUse: 'id', clientId: 'web', jwks: { keys: [] } },
+  ])
+  try {
+    await fromPool.verify('token')
+  } catch (err) {
+    const code = (err as cognitoUserPool.CognitoError).code as cognitoUserPool.VerifyErrorCode
+    void code
+  }
+  void claims
+  void sub
+  void several
+}
+
 void flows
+void verification

@@ -11,3 +11,5 @@ async function wrong(): Promise<void> {
   void n
 }
 void wrong
+
+cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_AbCdEf123', clientId: null })

@@ -1,0 +1,204 @@
+//! What one pool's verifier requires of a token's claims once its signature holds: the app
+//! client, the token use, scopes, groups, and the validity window with its grace.
+#![forbid(unsafe_code)]
+
+use super::jwt::Claims;
+use super::refused;
+use crate::error::{code::jwt as code, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    Id,
+    Access,
+}
+
+impl TokenUse {
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "id" => Some(Self::Id),
+            "access" => Some(Self::Access),
+            _ => None,
+        }
+    }
+}
+
+/// The checks of one pool. `None` in a list means "not checked"; a list passes when the token has
+/// any of its items (as aws-jwt-verify checks `clientId`, `scope` and `groups`).
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    pub token_use: Option<TokenUse>,
+    pub client_ids: Option<Vec<String>>,
+    pub scopes: Option<Vec<String>>,
+    pub groups: Option<Vec<String>>,
+    pub grace_seconds: u64,
+}
+
+fn has_any<'a>(have: impl IntoIterator<Item = &'a str>, wanted: &[String]) -> bool {
+    have.into_iter().any(|h| wanted.iter().any(|w| w == h))
+}
+
+impl Checks {
+    /// Every check on `claims` at `now` (seconds since the epoch); the first that fails answers.
+    pub fn check(&self, claims: &Claims, now: f64) -> Result<()> {
+        let grace = self.grace_seconds as f64;
+        let exp = claims
+            .exp
+            .ok_or_else(|| refused(code::MALFORMED, "it has no exp claim"))?;
+        if now >= exp + grace {
+            return Err(refused(code::EXPIRED, "it has expired"));
+        }
+        if claims.nbf.is_some_and(|nbf| now + grace < nbf) {
+            return Err(refused(code::NOT_YET_VALID, "it is not valid yet (nbf)"));
+        }
+        let used_as = claims
+            .token_use
+            .as_deref()
+            .and_then(TokenUse::from_name)
+            .ok_or_else(|| {
+                refused(
+                    code::WRONG_TOKEN_USE,
+                    "it is neither an id nor an access token",
+                )
+            })?;
+        if self.token_use.is_some_and(|wanted| wanted != used_as) {
+            return Err(refused(
+                code::WRONG_TOKEN_USE,
+                "it is not the token use asked for",
+            ));
+        }
+        if let Some(clients) = &self.client_ids {
+            let client = if used_as == TokenUse::Id {
+                &claims.aud
+            } else {
+                &claims.client_id
+            };
+            if !has_any(client.as_deref(), clients) {
+                return Err(refused(
+                    code::WRONG_CLIENT,
+                    "it was issued to another app client",
+                ));
+            }
+        }
+        if let Some(scopes) = &self.scopes {
+            if !has_any(
+                claims.scope.as_deref().unwrap_or_default().split(' '),
+                scopes,
+            ) {
+                return Err(refused(
+                    code::MISSING_SCOPE,
+                    "it has none of the scopes asked for",
+                ));
+            }
+        }
+        if let Some(groups) = &self.groups {
+            let names = claims.groups.iter().flatten().map(|g| g.as_ref());
+            if !has_any(names, groups) {
+                return Err(refused(
+                    code::MISSING_GROUP,
+                    "it has none of the groups asked for",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(checks: &Checks, json: &str, now: f64) -> &'static str {
+        let claims: Claims = serde_json::from_str(json).unwrap();
+        match checks.check(&claims, now) {
+            Ok(()) => "ok",
+            Err(e) => [
+                code::MALFORMED,
+                code::EXPIRED,
+                code::NOT_YET_VALID,
+                code::WRONG_TOKEN_USE,
+                code::WRONG_CLIENT,
+                code::MISSING_SCOPE,
+                code::MISSING_GROUP,
+            ]
+            .into_iter()
+            .find(|c| *c == e.code)
+            .unwrap(),
+        }
+    }
+
+    const ID: &str = r#"{"token_use":"id","aud":"c1","exp":1000}"#;
+    const ACCESS: &str = r#"{"token_use":"access","client_id":"c2","exp":1000,"nbf":900,"scope":"a b","cognito:groups":["g1","g2"]}"#;
+
+    #[test]
+    fn validity_window_with_grace() {
+        let none = Checks::default();
+        assert_eq!(failure(&none, ID, 999.5), "ok");
+        assert_eq!(failure(&none, ID, 1000.0), code::EXPIRED);
+        let graced = Checks {
+            grace_seconds: 60,
+            ..Checks::default()
+        };
+        assert_eq!(failure(&graced, ID, 1059.0), "ok");
+        assert_eq!(failure(&none, ACCESS, 899.0), code::NOT_YET_VALID);
+        assert_eq!(failure(&graced, ACCESS, 841.0), "ok");
+        assert_eq!(
+            failure(&none, r#"{"token_use":"id"}"#, 1.0),
+            code::MALFORMED
+        );
+    }
+
+    #[test]
+    fn token_use_and_client_in_the_claim_of_each_use() {
+        let id_only = Checks {
+            token_use: Some(TokenUse::Id),
+            ..Checks::default()
+        };
+        assert_eq!(failure(&id_only, ID, 1.0), "ok");
+        assert_eq!(failure(&id_only, ACCESS, 950.0), code::WRONG_TOKEN_USE);
+        assert_eq!(
+            failure(
+                &Checks::default(),
+                r#"{"token_use":"refresh","exp":9}"#,
+                1.0
+            ),
+            code::WRONG_TOKEN_USE
+        );
+        let clients = Checks {
+            client_ids: Some(vec!["c1".into(), "c2".into()]),
+            ..Checks::default()
+        };
+        assert_eq!(failure(&clients, ID, 1.0), "ok");
+        assert_eq!(failure(&clients, ACCESS, 950.0), "ok");
+        let c3 = Checks {
+            client_ids: Some(vec!["c3".into()]),
+            ..Checks::default()
+        };
+        assert_eq!(failure(&c3, ID, 1.0), code::WRONG_CLIENT);
+        // An access token's aud is not its client: only client_id counts.
+        assert_eq!(
+            failure(&c3, r#"{"token_use":"access","aud":"c3","exp":9}"#, 1.0),
+            code::WRONG_CLIENT
+        );
+    }
+
+    #[test]
+    fn any_of_the_scopes_and_groups() {
+        let scope = |s: &[&str]| Checks {
+            scopes: Some(s.iter().map(|s| s.to_string()).collect()),
+            ..Checks::default()
+        };
+        let group = |g: &[&str]| Checks {
+            groups: Some(g.iter().map(|s| s.to_string()).collect()),
+            ..Checks::default()
+        };
+        assert_eq!(failure(&scope(&["x", "b"]), ACCESS, 950.0), "ok");
+        assert_eq!(
+            failure(&scope(&["a b"]), ACCESS, 950.0),
+            code::MISSING_SCOPE
+        );
+        assert_eq!(failure(&scope(&["x"]), ID, 1.0), code::MISSING_SCOPE);
+        assert_eq!(failure(&group(&["g2"]), ACCESS, 950.0), "ok");
+        assert_eq!(failure(&group(&["g3"]), ACCESS, 950.0), code::MISSING_GROUP);
+        assert_eq!(failure(&group(&["g1"]), ID, 1.0), code::MISSING_GROUP);
+    }
+}

@@ -1,0 +1,318 @@
+//! The keys of a JWKS URL: parsed once per `kid`, fetched by one request at a time for all the
+//! verifications that need them, and never more often than [`MIN_REFETCH`].
+#![forbid(unsafe_code)]
+
+use super::jwt::{Alg, Jwt};
+use super::refused;
+use crate::error::{code::jwt as code, Error, Result};
+use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents, VerificationAlgorithm};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+/// A JWKS is a few KiB; an answer past this is not one, and is not read further.
+pub const MAX_JWKS_BYTES: usize = 256 * 1024;
+
+/// An unknown `kid` fetches the JWKS again (Cognito rotates keys), but not more often than this
+/// per URL, whether the last fetch worked or not: forged `kid`s or a failing endpoint cannot make
+/// a fleet hammer it.
+pub const MIN_REFETCH: Duration = Duration::from_secs(30);
+
+type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// One kept-alive client for every JWKS fetch of the process.
+static HTTP: LazyLock<Option<Client<Https, Empty<Bytes>>>> = LazyLock::new(|| {
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .ok()?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Some(Client::builder(TokioExecutor::new()).build(connector))
+});
+
+static BY_URL: LazyLock<Mutex<HashMap<String, Arc<Jwks>>>> = LazyLock::new(Default::default);
+
+/// One public key of a JWKS, parsed for each algorithm it may verify, with its JWK as published.
+pub struct Key {
+    parsed: Vec<(Alg, ParsedPublicKey)>,
+    pub jwk: Value,
+}
+
+fn verification(alg: Alg) -> &'static dyn VerificationAlgorithm {
+    match alg {
+        Alg::Rs256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        Alg::Rs384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+        Alg::Rs512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+        Alg::Es256 => &signature::ECDSA_P256_SHA256_FIXED,
+        Alg::Es384 => &signature::ECDSA_P384_SHA384_FIXED,
+        Alg::Es512 => &signature::ECDSA_P521_SHA512_FIXED,
+    }
+}
+
+fn rsa_params(alg: Alg) -> Option<&'static signature::RsaParameters> {
+    match alg {
+        Alg::Rs256 => Some(&signature::RSA_PKCS1_2048_8192_SHA256),
+        Alg::Rs384 => Some(&signature::RSA_PKCS1_2048_8192_SHA384),
+        Alg::Rs512 => Some(&signature::RSA_PKCS1_2048_8192_SHA512),
+        _ => None,
+    }
+}
+
+impl Key {
+    /// A signing key of a JWKS (`use` absent or `sig`): RSA for the RS algorithms (the one its
+    /// `alg` names, else all three), EC for the ES algorithm of its curve. None for anything else.
+    pub fn from_jwk(jwk: Value) -> Option<(String, Self)> {
+        let field = |name: &str| jwk.get(name).and_then(Value::as_str);
+        let bytes = |name: &str| field(name).and_then(|v| URL_SAFE_NO_PAD.decode(v).ok());
+        if field("use").is_some_and(|u| u != "sig") {
+            return None;
+        }
+        let named = match field("alg") {
+            Some(alg) => Some(Alg::from_name(alg)?),
+            None => None,
+        };
+        let parsed = match field("kty")? {
+            "RSA" => {
+                let components = RsaPublicKeyComponents {
+                    n: bytes("n")?,
+                    e: bytes("e")?,
+                };
+                let algs = named.map_or(Alg::RSA.to_vec(), |alg| vec![alg]);
+                algs.iter()
+                    .map(|&alg| {
+                        Some((alg, components.to_parsed_public_key(rsa_params(alg)?).ok()?))
+                    })
+                    .collect::<Option<Vec<_>>>()?
+            }
+            "EC" => {
+                let alg = Alg::for_curve(field("crv")?)?;
+                if named.is_some_and(|named| named != alg) {
+                    return None;
+                }
+                let point = [&[4u8][..], &bytes("x")?, &bytes("y")?].concat();
+                vec![(alg, ParsedPublicKey::new(verification(alg), point).ok()?)]
+            }
+            _ => return None,
+        };
+        let kid = field("kid")?.to_owned();
+        Some((kid, Self { parsed, jwk }))
+    }
+
+    /// The token's signature checked with this key, for the token's algorithm if it is the key's.
+    pub fn verify(&self, jwt: &Jwt) -> Result<()> {
+        let (_, key) = self
+            .parsed
+            .iter()
+            .find(|(alg, _)| *alg == jwt.alg)
+            .ok_or_else(|| refused(code::BAD_ALGORITHM, "its algorithm is not its key's"))?;
+        key.verify_sig(jwt.signed, &jwt.signature)
+            .map_err(|_| refused(code::BAD_SIGNATURE, "its signature does not verify"))
+    }
+}
+
+/// The keys cannot be had now: 503, and retryable, since a later fetch may succeed.
+fn unavailable(message: String) -> Error {
+    let mut err = Error::new(code::FETCH, Some(503), message);
+    err.retryable = Some(true);
+    err
+}
+
+/// The signing keys of a JWKS document; keys this package cannot use are left out.
+pub fn parse(document: &[u8]) -> Result<HashMap<String, Arc<Key>>> {
+    let unusable = |why: &str| unavailable(format!("The JWKS {why}"));
+    let mut jwks: Value = serde_json::from_slice(document).map_err(|_| unusable("is not JSON"))?;
+    let Some(Value::Array(keys)) = jwks.get_mut("keys").map(Value::take) else {
+        return Err(unusable("has no keys"));
+    };
+    Ok(keys
+        .into_iter()
+        .filter_map(Key::from_jwk)
+        .map(|(kid, key)| (kid, Arc::new(key)))
+        .collect())
+}
+
+async fn fetch(url: &str, timeout: Duration) -> Result<HashMap<String, Arc<Key>>> {
+    let failed = |what: &str| unavailable(format!("Could not fetch the pool's JWKS: {what}"));
+    let client = HTTP.as_ref().ok_or_else(|| failed("no TLS roots"))?;
+    let uri: hyper::Uri = url
+        .parse()
+        .map_err(|_| Error::invalid_param("the JWKS URL is not a URL"))?;
+    let (status, body) = tokio::time::timeout(timeout, async {
+        let response = client.get(uri).await.map_err(|e| failed(&e.to_string()))?;
+        let status = response.status();
+        let body = Limited::new(response.into_body(), MAX_JWKS_BYTES)
+            .collect()
+            .await
+            .map_err(|e| match e.downcast::<LengthLimitError>() {
+                Ok(_) => failed(&format!("the answer is larger than {MAX_JWKS_BYTES} bytes")),
+                Err(e) => failed(&e.to_string()),
+            })?;
+        Ok::<_, Error>((status, body.to_bytes()))
+    })
+    .await
+    .map_err(|_| failed("timed out"))??;
+    if !status.is_success() {
+        return Err(failed(&format!("HTTP {status}")));
+    }
+    parse(&body)
+}
+
+/// What is known of one JWKS URL. `state` holds the keys and the last load's time and failure;
+/// `fetching` lets one fetch run at a time, every other verification in need waits for its result.
+#[derive(Default)]
+pub struct Jwks {
+    state: Mutex<Known>,
+    fetching: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct Known {
+    /// None until a fetch or the caller gave the keys.
+    keys: Option<HashMap<String, Arc<Key>>>,
+    attempted: Option<Instant>,
+    failure: Option<Error>,
+}
+
+impl Jwks {
+    /// The process's store of `url`'s keys.
+    pub fn of(url: &str) -> Arc<Self> {
+        let mut all = BY_URL.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(url.to_owned()).or_default().clone()
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, Known> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The key for `kid` from what is known, without any I/O.
+    pub fn key(&self, kid: &str) -> Result<Arc<Key>> {
+        let known = self.known();
+        match &known.keys {
+            Some(keys) => keys
+                .get(kid)
+                .cloned()
+                .ok_or_else(|| refused(code::UNKNOWN_KID, "no key of the pool's JWKS has its kid")),
+            None => Err(known.failure.clone().unwrap_or_else(|| {
+                Error::new(
+                    code::JWKS_NOT_CACHED,
+                    Some(503),
+                    "The pool's JWKS is not loaded yet: call verify() or hydrate() first",
+                )
+            })),
+        }
+    }
+
+    /// Keys given by the caller, kept as if fetched now.
+    pub fn give(&self, keys: HashMap<String, Arc<Key>>) {
+        self.store(Ok(keys));
+    }
+
+    fn store(&self, loaded: Result<HashMap<String, Arc<Key>>>) {
+        let mut known = self.known();
+        known.attempted = Some(Instant::now());
+        match loaded {
+            Ok(keys) => {
+                known.keys = Some(keys);
+                known.failure = None;
+            }
+            Err(failure) => known.failure = Some(failure),
+        }
+    }
+
+    /// Whether a load for `kid` would tell anything new: the key is unknown and the last load
+    /// is older than the window. `Err` is the last load's failure, within the window.
+    fn settled(&self, kid: Option<&str>) -> Result<bool> {
+        let known = self.known();
+        let has_key = match (&known.keys, kid) {
+            (Some(keys), Some(kid)) => keys.contains_key(kid),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let recent = known.attempted.is_some_and(|at| at.elapsed() < MIN_REFETCH);
+        match (&known.failure, has_key, recent) {
+            (_, true, _) => Ok(true),
+            (Some(failure), false, true) => Err(failure.clone()),
+            (None, false, recent) => Ok(recent),
+            (Some(_), false, false) => Ok(false),
+        }
+    }
+
+    /// Fetches `url` unless what is known already answers for `kid` (any key when None) or the
+    /// window forbids it; concurrent loads share one fetch.
+    pub async fn load(&self, url: &str, kid: Option<&str>, timeout: Duration) -> Result<()> {
+        if self.settled(kid)? {
+            return Ok(());
+        }
+        let _turn = self.fetching.lock().await;
+        // The fetch that ran while this one waited may have answered it.
+        if self.settled(kid)? {
+            return Ok(());
+        }
+        self.store(fetch(url, timeout).await);
+        self.settled(kid).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rsa_jwk() -> Value {
+        // A 2048-bit modulus of the test's RS256 vector key (its value matters only as a shape).
+        json!({"kty": "RSA", "kid": "r1", "e": "AQAB", "n": URL_SAFE_NO_PAD.encode([0xc5u8; 256])})
+    }
+
+    #[test]
+    fn keeps_signing_keys_and_leaves_out_the_rest() {
+        let doc = json!({"keys": [
+            rsa_jwk(),
+            {"kty": "RSA", "kid": "enc", "use": "enc", "e": "AQAB", "n": URL_SAFE_NO_PAD.encode([0xc5u8; 256])},
+            {"kty": "oct", "kid": "hmac", "k": "c2VjcmV0"},
+            {"kty": "EC", "kid": "bad-curve", "crv": "P-192", "x": "AA", "y": "AA"},
+            {"kty": "RSA", "kid": "no-n", "e": "AQAB"},
+            {"kty": "RSA", "kid": "hs", "alg": "HS256", "e": "AQAB", "n": URL_SAFE_NO_PAD.encode([0xc5u8; 256])},
+        ]});
+        let keys = parse(doc.to_string().as_bytes()).unwrap();
+        assert_eq!(keys.keys().collect::<Vec<_>>(), ["r1"]);
+        let algs: Vec<Alg> = keys["r1"].parsed.iter().map(|(a, _)| *a).collect();
+        assert_eq!(
+            algs,
+            Alg::RSA,
+            "an RSA key without alg verifies the three RS algorithms"
+        );
+    }
+
+    #[test]
+    fn a_document_that_is_no_jwks_is_a_fetch_error() {
+        for doc in ["nope", "{}", r#"{"keys":{}}"#] {
+            let err = parse(doc.as_bytes()).err().unwrap();
+            assert_eq!(
+                (err.code.as_str(), err.status_code),
+                (code::FETCH, Some(503))
+            );
+        }
+    }
+
+    #[test]
+    fn before_any_load_the_keys_are_not_cached_then_a_kid_is_unknown() {
+        let jwks = Jwks::default();
+        assert_eq!(jwks.key("r1").err().unwrap().code, code::JWKS_NOT_CACHED);
+        jwks.give(parse(json!({"keys": [rsa_jwk()]}).to_string().as_bytes()).unwrap());
+        assert!(jwks.key("r1").is_ok());
+        assert_eq!(jwks.key("other").err().unwrap().code, code::UNKNOWN_KID);
+        assert_eq!(
+            jwks.settled(Some("other")).ok(),
+            Some(true),
+            "given keys are fresh"
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! A compact JWS split and decoded, not yet trusted: its header, its claims, the bytes the
+//! signature covers and the signature.
+#![forbid(unsafe_code)]
+
+use super::refused;
+use crate::error::{code::jwt as code, Result};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::Deserialize;
+use std::borrow::Cow;
+
+/// Cognito's tokens are a few KiB even with many groups; past this a string is not one of them
+/// and is not decoded.
+pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
+
+/// The signature algorithms a Cognito or OIDC JWKS can name. HMAC and `none` are not here: a
+/// public key can never verify them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alg {
+    Rs256,
+    Rs384,
+    Rs512,
+    Es256,
+    Es384,
+    Es512,
+}
+
+impl Alg {
+    pub const RSA: [Alg; 3] = [Alg::Rs256, Alg::Rs384, Alg::Rs512];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "RS256" => Self::Rs256,
+            "RS384" => Self::Rs384,
+            "RS512" => Self::Rs512,
+            "ES256" => Self::Es256,
+            "ES384" => Self::Es384,
+            "ES512" => Self::Es512,
+            _ => return None,
+        })
+    }
+
+    /// The algorithm an EC key of this JWK curve signs with.
+    pub fn for_curve(crv: &str) -> Option<Self> {
+        Some(match crv {
+            "P-256" => Self::Es256,
+            "P-384" => Self::Es384,
+            "P-521" => Self::Es512,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Header {
+    pub alg: String,
+    pub kid: Option<String>,
+}
+
+pub struct Jwt<'t> {
+    pub alg: Alg,
+    pub kid: String,
+    /// The claims as the token carries them: a JSON object's text, handed to the caller as is.
+    pub payload: String,
+    /// `header.payload`, as the signature covers it.
+    pub signed: &'t [u8],
+    pub signature: Vec<u8>,
+}
+
+/// The claims a verifier checks, read from the payload without copying. A claim of an unexpected
+/// type, or one that appears twice, makes the token malformed: what is checked is what the caller
+/// reads.
+#[derive(Deserialize)]
+pub struct Claims<'a> {
+    #[serde(borrow)]
+    pub iss: Option<Cow<'a, str>>,
+    pub exp: Option<f64>,
+    pub nbf: Option<f64>,
+    #[serde(borrow)]
+    pub token_use: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub aud: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub client_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub scope: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "cognito:groups")]
+    pub groups: Option<Vec<Cow<'a, str>>>,
+}
+
+fn base64url(encoded: &str, what: &str) -> Result<Vec<u8>> {
+    URL_SAFE_NO_PAD
+        .decode(encoded)
+        .map_err(|_| refused(code::MALFORMED, &format!("its {what} is not base64url")))
+}
+
+/// The token's three parts, decoded; its algorithm one a public key verifies and its `kid` present.
+pub fn decode(token: &str) -> Result<Jwt<'_>> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(refused(code::MALFORMED, "it is larger than any JWT"));
+    }
+    let mut parts = token.splitn(3, '.');
+    let (Some(header), Some(payload), Some(signature)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(refused(
+            code::MALFORMED,
+            "it is not three dot-separated parts",
+        ));
+    };
+    let head: Header = serde_json::from_slice(&base64url(header, "header")?)
+        .map_err(|_| refused(code::MALFORMED, "its header is not a JSON object"))?;
+    let alg = Alg::from_name(&head.alg).ok_or_else(|| {
+        refused(
+            code::BAD_ALGORITHM,
+            "its algorithm is not RS256/384/512 or ES256/384/512",
+        )
+    })?;
+    let kid = head
+        .kid
+        .filter(|kid| !kid.is_empty())
+        .ok_or_else(|| refused(code::NO_KID, "its header names no key (kid)"))?;
+    let text = String::from_utf8(base64url(payload, "payload")?)
+        .map_err(|_| refused(code::MALFORMED, "its payload is not UTF-8"))?;
+    let object = text.trim_start();
+    if !object.starts_with('{') {
+        return Err(refused(code::MALFORMED, "its payload is not a JSON object"));
+    }
+    Ok(Jwt {
+        alg,
+        kid,
+        payload: if object.len() == text.len() {
+            text
+        } else {
+            object.to_owned()
+        },
+        signed: &token.as_bytes()[..header.len() + 1 + payload.len()],
+        signature: base64url(signature, "signature")?,
+    })
+}
+
+impl Jwt<'_> {
+    /// The checked claims, borrowed from the payload.
+    pub fn claims(&self) -> Result<Claims<'_>> {
+        serde_json::from_str(&self.payload).map_err(|_| {
+            refused(
+                code::MALFORMED,
+                "its payload is not JSON, or a claim has the wrong type or appears twice",
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(json: &str) -> String {
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    fn code_of(token: &str) -> String {
+        decode(token)
+            .and_then(|jwt| jwt.claims().map(|_| ()))
+            .err()
+            .map(|e| e.code)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_claim_twice_or_of_the_wrong_type_is_malformed() {
+        let header = b64(r#"{"alg":"RS256","kid":"k"}"#);
+        for payload in [
+            r#"{"token_use":"access","token_use":"id"}"#,
+            r#"{"exp":"tomorrow"}"#,
+            r#"{"cognito:groups":"admins"}"#,
+            r#"{"iss":1}"#,
+        ] {
+            assert_eq!(
+                code_of(&format!("{header}.{}.", b64(payload))),
+                code::MALFORMED,
+                "{payload}"
+            );
+        }
+        let escaped = format!("{header}.{}.", b64(r#"{"iss":"a\/b"}"#));
+        let jwt = decode(&escaped).unwrap();
+        assert_eq!(jwt.claims().unwrap().iss.as_deref(), Some("a/b"));
+    }
+
+    #[test]
+    fn splits_and_decodes() {
+        let token = format!(
+            "{}.{}.{}",
+            b64(r#"{"alg":"ES384","kid":"k1"}"#),
+            b64(r#"{"iss":"i","n":1}"#),
+            URL_SAFE_NO_PAD.encode([1, 2, 3])
+        );
+        let jwt = decode(&token).unwrap();
+        assert_eq!((jwt.alg, jwt.kid.as_str()), (Alg::Es384, "k1"));
+        assert_eq!(jwt.claims().unwrap().iss.as_deref(), Some("i"));
+        assert_eq!(jwt.payload, r#"{"iss":"i","n":1}"#);
+        assert_eq!(jwt.signature, [1, 2, 3]);
+        assert_eq!(jwt.signed, token.rsplit_once('.').unwrap().0.as_bytes());
+    }
+
+    #[test]
+    fn refuses_what_a_public_key_cannot_verify() {
+        let payload = b64("{}");
+        for (header, code) in [
+            (r#"{"alg":"none","kid":"k"}"#, code::BAD_ALGORITHM),
+            (r#"{"alg":"HS256","kid":"k"}"#, code::BAD_ALGORITHM),
+            (r#"{"alg":"RS256"}"#, code::NO_KID),
+            (r#"{"alg":"RS256","kid":""}"#, code::NO_KID),
+            (r#"{"kid":"k"}"#, code::MALFORMED),
+            ("[1]", code::MALFORMED),
+        ] {
+            assert_eq!(
+                code_of(&format!("{}.{payload}.", b64(header))),
+                code,
+                "{header}"
+            );
+        }
+        assert_eq!(code_of("garbage"), code::MALFORMED);
+        assert_eq!(code_of("a.b"), code::MALFORMED);
+        let header = b64(r#"{"alg":"RS256","kid":"k"}"#);
+        assert_eq!(
+            code_of(&format!("{header}.{}.x", b64("[]"))),
+            code::MALFORMED
+        );
+        assert_eq!(
+            code_of(&format!("{header}.{}.x", b64(" [1]"))),
+            code::MALFORMED
+        );
+        assert_eq!(code_of(&format!("{header}.{payload}.!!")), code::MALFORMED);
+        assert_eq!(code_of(&"a".repeat(MAX_TOKEN_BYTES + 1)), code::MALFORMED);
+    }
+}

@@ -1,0 +1,497 @@
+//! Local token verification, the hot path of a backend: a [`Verifier`] made once for one or more
+//! pools checks a token's signature against its pool's JWKS ([`jwks`]), then its claims
+//! ([`checks`]). The `verifyToken` method is the same verifier, made from the pool's data, with
+//! the keys of the process's store for its JWKS URL.
+#![forbid(unsafe_code)]
+
+pub mod checks;
+pub mod jwks;
+pub mod jwt;
+
+use crate::client::Cognito;
+use crate::error::{code::jwt as code, Error, Result};
+use crate::params::Params;
+use checks::{Checks, TokenUse};
+use jwks::Jwks;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a JWKS fetch of a verifier may take unless its options say otherwise (`timeout`).
+pub const JWKS_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// A refused token: 401, the answer a backend gives for it. The message says why, never what
+/// the token holds.
+pub(crate) fn refused(code: &str, why: &str) -> Error {
+    Error::new(code, Some(401), format!("Invalid token: {why}"))
+}
+
+/// One pool a verifier accepts tokens of.
+struct Pool {
+    user_pool_id: String,
+    /// Cognito's original issuer host and the `issuer-` host it now also issues from.
+    issuers: [String; 2],
+    jwks_url: String,
+    jwks: Arc<Jwks>,
+    checks: Checks,
+}
+
+/// Where a pool's keys are kept.
+#[derive(Clone, Copy)]
+enum KeyStore {
+    /// Its verifier's own: keys given to one verifier never reach another (as in aws-jwt-verify).
+    Own,
+    /// The process's store for the JWKS URL, for `verifyToken`, which has no verifier to keep
+    /// keys in (a backend may even make its pool object per request).
+    SharedByUrl,
+}
+
+impl Pool {
+    fn new(
+        user_pool_id: &str,
+        jwks_url: Option<String>,
+        checks: Checks,
+        store: KeyStore,
+    ) -> Result<Self> {
+        let region = user_pool_id
+            .split_once('_')
+            .filter(|(region, id)| {
+                !region.is_empty()
+                    && !id.is_empty()
+                    && region
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && id.bytes().all(|b| b.is_ascii_alphanumeric())
+            })
+            .map(|(region, _)| region)
+            .ok_or_else(|| {
+                Error::invalid_param(
+                    "userPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEf123",
+                )
+            })?;
+        let issuers = ["cognito-idp", "issuer-cognito-idp"]
+            .map(|host| format!("https://{host}.{region}.amazonaws.com/{user_pool_id}"));
+        let jwks_url = jwks_url.unwrap_or_else(|| format!("{}/.well-known/jwks.json", issuers[0]));
+        Ok(Self {
+            user_pool_id: user_pool_id.to_owned(),
+            jwks: match store {
+                KeyStore::Own => Arc::default(),
+                KeyStore::SharedByUrl => Jwks::of(&jwks_url),
+            },
+            issuers,
+            jwks_url,
+            checks,
+        })
+    }
+}
+
+/// Verifies tokens of one or more pools, each with its own checks.
+pub struct Verifier {
+    pools: Vec<Pool>,
+    timeout: Duration,
+}
+
+/// Reads one pool's options, naming the field of any that is wrong.
+struct Options<'a> {
+    object: &'a Map<String, Value>,
+    at: String,
+}
+
+impl Options<'_> {
+    fn bad(&self, name: &str, should: &str) -> Error {
+        Error::invalid_param(format!("{}{name} must be {should}", self.at))
+    }
+
+    /// A string or a non-empty list of strings; None when null or (unless `required`) absent.
+    fn list(&self, name: &str, required: bool) -> Result<Option<Vec<String>>> {
+        let should = "a string, a non-empty array of strings or null";
+        match self.object.get(name) {
+            None if required => {
+                Err(self.bad(name, &format!("given: {should} (null checks nothing)")))
+            }
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(one)) => Ok(Some(vec![one.clone()])),
+            Some(Value::Array(items)) if !items.is_empty() => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(Some)
+                .ok_or_else(|| self.bad(name, should)),
+            Some(_) => Err(self.bad(name, should)),
+        }
+    }
+
+    fn string(&self, name: &str) -> Result<Option<&str>> {
+        match self.object.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(self.bad(name, "a string")),
+        }
+    }
+
+    fn token_use(&self) -> Result<Option<TokenUse>> {
+        let should = "'id', 'access' or null (either)";
+        match self.object.get("tokenUse") {
+            None => Err(self.bad("tokenUse", &format!("given: {should}"))),
+            Some(Value::Null) => Ok(None),
+            Some(Value::String(name)) => TokenUse::from_name(name)
+                .map(Some)
+                .ok_or_else(|| self.bad("tokenUse", should)),
+            Some(_) => Err(self.bad("tokenUse", should)),
+        }
+    }
+
+    fn grace_seconds(&self) -> Result<u64> {
+        match self.object.get("graceSeconds") {
+            None | Some(Value::Null) => Ok(0),
+            Some(v) => v.as_u64().filter(|s| *s <= 24 * 3600).ok_or_else(|| {
+                self.bad("graceSeconds", "a whole number of seconds from 0 to 86400")
+            }),
+        }
+    }
+}
+
+impl Verifier {
+    /// A verifier from its options as JSON: `{ pools: [{ userPoolId, tokenUse, clientId,
+    /// scope?, groups?, graceSeconds?, jwksUri?, jwks? }], timeout? }`. `tokenUse` and `clientId`
+    /// must be given (null checks nothing), as aws-jwt-verify requires, so that no verifier
+    /// accepts every app client's tokens by omission.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let options: Value = serde_json::from_str(json)
+            .map_err(|_| Error::invalid_param("the verifier's options must be an object"))?;
+        let timeout = match options.get("timeout") {
+            None | Some(Value::Null) => JWKS_TIMEOUT,
+            Some(v) => v
+                .as_u64()
+                .filter(|ms| (1..=60_000).contains(ms))
+                .map(Duration::from_millis)
+                .ok_or_else(|| Error::invalid_param("timeout must be 1 to 60000 milliseconds"))?,
+        };
+        let list = options
+            .get("pools")
+            .and_then(Value::as_array)
+            .filter(|l| !l.is_empty());
+        let list =
+            list.ok_or_else(|| Error::invalid_param("the verifier needs at least one userPoolId"))?;
+        let several = list.len() > 1;
+        let mut pools: Vec<Pool> = Vec::with_capacity(list.len());
+        for (i, entry) in list.iter().enumerate() {
+            let at = if several {
+                format!("[{i}].")
+            } else {
+                String::new()
+            };
+            let object = entry.as_object().ok_or_else(|| {
+                Error::invalid_param(format!("the verifier's options {at} must be an object"))
+            })?;
+            let options = Options { object, at };
+            let checks = Checks {
+                token_use: options.token_use()?,
+                client_ids: options.list("clientId", true)?,
+                scopes: options.list("scope", false)?,
+                groups: options.list("groups", false)?,
+                grace_seconds: options.grace_seconds()?,
+            };
+            let user_pool_id = options
+                .string("userPoolId")?
+                .ok_or_else(|| options.bad("userPoolId", "given"))?;
+            let jwks_url = options.string("jwksUri")?.map(str::to_owned);
+            if let Some(url) = &jwks_url {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(options.bad("jwksUri", "an http:// or https:// URL"));
+                }
+            }
+            let pool = Pool::new(user_pool_id, jwks_url, checks, KeyStore::Own)
+                .map_err(|e| Error::invalid_param(format!("{}{}", options.at, e.message)))?;
+            if pools.iter().any(|p| p.user_pool_id == pool.user_pool_id) {
+                return Err(options.bad("userPoolId", "different for each pool of a verifier"));
+            }
+            if let Some(jwks) = object.get("jwks") {
+                pool.jwks
+                    .give(jwks::parse(jwks.to_string().as_bytes()).map_err(|e| {
+                        Error::invalid_param(format!("{}jwks: {}", options.at, e.message))
+                    })?);
+            }
+            pools.push(pool);
+        }
+        Ok(Self { pools, timeout })
+    }
+
+    fn pool_of(&self, claims: &jwt::Claims) -> Result<&Pool> {
+        let iss = claims.iss.as_deref();
+        self.pools
+            .iter()
+            .find(|pool| iss.is_some_and(|iss| pool.issuers.iter().any(|i| i == iss)))
+            .ok_or_else(|| refused(code::WRONG_ISSUER, "it was not issued by the pool (iss)"))
+    }
+
+    /// The token's payload (its claims as the JSON object text it carries) if it passes every
+    /// check, with the keys known now (no I/O).
+    pub fn verify_sync(&self, token: &str) -> Result<String> {
+        let jwt = jwt::decode(token)?;
+        let claims = jwt.claims()?;
+        let pool = self.pool_of(&claims)?;
+        pool.jwks.key(&jwt.kid)?.verify(&jwt)?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        pool.checks.check(&claims, now)?;
+        drop(claims);
+        Ok(jwt.payload)
+    }
+
+    /// Whether `error` of [`Self::verify_sync`] may go away once the pool's keys are (re)loaded.
+    pub fn needs_keys(error: &Error) -> bool {
+        [code::UNKNOWN_KID, code::JWKS_NOT_CACHED, code::FETCH].contains(&error.code.as_str())
+    }
+
+    /// Loads the keys of the token's pool unless they answer for its `kid` already (or the
+    /// window since the last load forbids it).
+    pub async fn load_for(&self, token: &str) -> Result<()> {
+        let jwt = jwt::decode(token)?;
+        let pool = self.pool_of(&jwt.claims()?)?;
+        pool.jwks
+            .load(&pool.jwks_url, Some(&jwt.kid), self.timeout)
+            .await
+    }
+
+    /// The token's claims, loading its pool's keys first when they are not known.
+    pub async fn verify(&self, token: &str) -> Result<String> {
+        match self.verify_sync(token) {
+            Err(e) if Self::needs_keys(&e) => {
+                self.load_for(token).await?;
+                self.verify_sync(token)
+            }
+            verified => verified,
+        }
+    }
+
+    /// Loads every pool's keys that are not loaded yet.
+    pub async fn hydrate(&self) -> Result<()> {
+        for pool in &self.pools {
+            pool.jwks.load(&pool.jwks_url, None, self.timeout).await?;
+        }
+        Ok(())
+    }
+
+    /// Keys given by the caller for one pool (the only one when `user_pool_id` is None).
+    pub fn cache_jwks(&self, user_pool_id: Option<&str>, document: &str) -> Result<()> {
+        let pool = match user_pool_id {
+            Some(id) => self.pools.iter().find(|p| p.user_pool_id == id),
+            None if self.pools.len() == 1 => self.pools.first(),
+            None => {
+                return Err(Error::invalid_param(
+                    "cacheJwks needs the userPoolId of a verifier of several pools",
+                ))
+            }
+        };
+        let pool = pool
+            .ok_or_else(|| Error::invalid_param("userPoolId is not one of the verifier's pools"))?;
+        let keys = jwks::parse(document.as_bytes()).map_err(|e| Error::invalid_param(e.message))?;
+        pool.jwks.give(keys);
+        Ok(())
+    }
+
+    /// The JWK as published that would verify `token`, if it is known.
+    pub fn jwk_for(&self, token: &str) -> Option<Value> {
+        let jwt = jwt::decode(token).ok()?;
+        let pool = self.pool_of(&jwt.claims().ok()?).ok()?;
+        Some(pool.jwks.key(&jwt.kid).ok()?.jwk.clone())
+    }
+}
+
+/// `verifyToken({ token, tokenUse?, graceSeconds? })`: a verifier of the pool's tokens for its app
+/// client, run on the call's runtime.
+pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Value> {
+    let token = params.string("token")?;
+    let token_use = match params.optional_string("tokenUse")? {
+        None => None,
+        Some(name) => Some(
+            TokenUse::from_name(name)
+                .ok_or_else(|| Error::invalid_param("tokenUse must be 'id' or 'access'"))?,
+        ),
+    };
+    let config = &cognito.config;
+    let checks = Checks {
+        token_use,
+        client_ids: Some(vec![config.client_id.clone()]),
+        grace_seconds: params.optional_seconds("graceSeconds")?.unwrap_or(0),
+        ..Checks::default()
+    };
+    let verifier = Verifier {
+        pools: vec![Pool::new(
+            &config.user_pool_id,
+            config.jwks_url.clone(),
+            checks,
+            KeyStore::SharedByUrl,
+        )?],
+        timeout: config.timeout,
+    };
+    let payload = verifier.verify(token).await?;
+    serde_json::from_str(&payload)
+        .map_err(|_| Error::internal("could not read the verified claims"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(json: &str) -> String {
+        Verifier::from_json(json)
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_pool_has_both_issuers_and_cognitos_jwks_url() {
+        let pool = Pool::new("us-east-1_Pool1", None, Checks::default(), KeyStore::Own).unwrap();
+        assert_eq!(
+            pool.issuers,
+            [
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1",
+                "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1"
+            ]
+        );
+        assert_eq!(
+            pool.jwks_url,
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1/.well-known/jwks.json"
+        );
+    }
+
+    /// Tokens signed by node:crypto for each algorithm, with their JWKs (scripts/jwt-vectors.js).
+    fn vectors() -> (Verifier, Vec<(String, String)>) {
+        let file: Value =
+            serde_json::from_str(include_str!("../../testdata/jwt-vectors.json")).unwrap();
+        let keys: Vec<&Value> = file["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| &v["jwk"])
+            .collect();
+        let options = serde_json::json!({"pools": [{
+            "userPoolId": file["userPoolId"], "tokenUse": "access", "clientId": file["clientId"],
+            "groups": "readers", "scope": "aws.cognito.signin.user.admin",
+            "jwksUri": "http://127.0.0.1:9/vectors", "jwks": {"keys": keys},
+        }]});
+        let tokens = file["vectors"].as_array().unwrap().iter();
+        let tokens = tokens.map(|v| {
+            (
+                v["alg"].as_str().unwrap().to_owned(),
+                v["token"].as_str().unwrap().to_owned(),
+            )
+        });
+        (
+            Verifier::from_json(&options.to_string()).unwrap(),
+            tokens.collect(),
+        )
+    }
+
+    #[test]
+    fn every_algorithm_verifies_with_its_key_and_no_other() {
+        let (verifier, tokens) = vectors();
+        assert_eq!(tokens.len(), 6);
+        for (alg, token) in &tokens {
+            let payload = verifier
+                .verify_sync(token)
+                .unwrap_or_else(|e| panic!("{alg}: {e}"));
+            let claims: Value = serde_json::from_str(&payload).unwrap();
+            assert_eq!(claims["sub"], "vector-user", "{alg}");
+            // The signature of one token under another's header (its key and algorithm).
+            for (other, other_token) in tokens.iter().filter(|(other, _)| other != alg) {
+                let header = other_token.split('.').next().unwrap();
+                let swapped = format!("{header}{}", &token[token.find('.').unwrap()..]);
+                let err = verifier.verify_sync(&swapped).unwrap_err();
+                assert_eq!(err.code, code::BAD_SIGNATURE, "{alg} under {other}");
+            }
+            let at = token.rfind('.').unwrap() + 10;
+            let flipped = if &token[at..=at] == "A" { "B" } else { "A" };
+            let tampered = format!("{}{flipped}{}", &token[..at], &token[at + 1..]);
+            assert_eq!(
+                verifier.verify_sync(&tampered).unwrap_err().code,
+                code::BAD_SIGNATURE,
+                "{alg}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_alg_other_than_its_keys_is_refused_before_the_signature() {
+        use base64::Engine as _;
+        let (verifier, tokens) = vectors();
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let rs256 = &tokens[0].1;
+        let rest = &rs256[rs256.find('.').unwrap()..];
+        for alg in ["RS384", "ES256"] {
+            let token = format!(
+                "{}{rest}",
+                b64(&format!(r#"{{"alg":"{alg}","kid":"rs256-key"}}"#))
+            );
+            assert_eq!(
+                verifier.verify_sync(&token).unwrap_err().code,
+                code::BAD_ALGORITHM,
+                "{alg}"
+            );
+        }
+        let token = format!("{}{rest}", b64(r#"{"alg":"RS256","kid":"nobody"}"#));
+        assert_eq!(
+            verifier.verify_sync(&token).unwrap_err().code,
+            code::UNKNOWN_KID
+        );
+    }
+
+    #[test]
+    fn options_are_checked_by_name() {
+        let ok = r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":null,"clientId":null}]}"#;
+        assert!(Verifier::from_json(ok).is_ok());
+        for (json, says) in [
+            (r#"{"pools":[]}"#, "at least one userPoolId"),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","clientId":null}]}"#,
+                "tokenUse must be given",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id"}]}"#,
+                "clientId must be given",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"refresh","clientId":null}]}"#,
+                "tokenUse must be",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"nope","tokenUse":"id","clientId":"c"}]}"#,
+                "userPoolId must look like",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":[]}]}"#,
+                "clientId must be",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c","groups":[1]}]}"#,
+                "groups must be",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c","graceSeconds":-1}]}"#,
+                "graceSeconds must be",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c","jwksUri":"ftp://x"}]}"#,
+                "jwksUri must be",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c"},{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c"}]}"#,
+                "[1].userPoolId must be different",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c","jwks":{}}]}"#,
+                "jwks: The JWKS has no keys",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c"}],"timeout":0}"#,
+                "timeout must be",
+            ),
+        ] {
+            assert!(code_of(json).contains(says), "{json}: {}", code_of(json));
+        }
+    }
+}
