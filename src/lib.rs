@@ -148,7 +148,8 @@ async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Va
 /// poolData's `timeout` bounds the whole call: every request, retry, backoff and the SRP math.
 /// An error's message is cleared of the call's secrets on the way out.
 pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: String) -> String {
-    let work = async move {
+    // Boxed: the call's future is large (every method's state), and a spawn moves it by value.
+    let work = Box::pin(async move {
         let config = config?;
         let params = Params::from_json(&params)?;
         let deadline = config.timeout;
@@ -165,7 +166,7 @@ pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: Strin
             let secrets = params.secrets();
             error.redacted(secrets.into_iter().chain(cognito.config.client_secret()))
         })
-    };
+    });
     let result = tokio::spawn(work).await.unwrap_or_else(|_| {
         Err(Error::internal(
             "the call failed inside cognito-user-pool (a bug: please report it)",
