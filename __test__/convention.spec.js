@@ -61,7 +61,23 @@ const NO_REQUIRED = ['listUsers']
 // Numbers the original took (README, "What each method accepts"): woven into strings of its own,
 // or, for attributes, not an array and so ignored.
 const NUMBERS_ACCEPTED = { login: ['password'], refreshSession: ['username'], profileEdit: ['attributes'] }
-const AUTH_METHODS = ['listDevices', 'forgetDevice', 'profileAttributeResend', 'totpAssociate', 'totpVerify', 'setMfaPreference', 'deleteUser', 'logout', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange']
+const AUTH_METHODS = [
+  'listDevices',
+  'forgetDevice',
+  'profileAttributeResend',
+  'totpAssociate',
+  'totpVerify',
+  'setMfaPreference',
+  'deleteUser',
+  'logout',
+  'getMfa',
+  'setMfa',
+  'profile',
+  'profileEdit',
+  'profileAttributeConfirm',
+  'profileEditPhoneNumber',
+  'passwordChange',
+]
 
 // A poolData whose endpoint nothing listens on: a request sent would end in NetworkError, so an
 // InvalidParameterException proves the params were refused before any request.
@@ -70,16 +86,50 @@ const offline = cognitoUserPool({ UserPoolId: 'us-east-1_Offline1', ClientId: 'c
 test('the factory exposes the 17 methods of the original, the added ones, and never throws', (t) => {
   t.is(Object.keys(METHODS).length, 17)
   // `verifier` is the one member that is no `(params, callback)` method: it makes a token verifier.
-  t.deepEqual(Object.getOwnPropertyNames(Object.getPrototypeOf(offline)).filter((n) => n !== 'constructor').sort(), [...Object.keys(METHODS), ...Object.keys(ADDED), ...NO_REQUIRED, 'verifier'].sort())
-  for (const bad of [undefined, null, 42, 'x', [], { UserPoolId: 7 }, { get UserPoolId() { throw new Error('x') } }]) {
+  t.deepEqual(
+    Object.getOwnPropertyNames(Object.getPrototypeOf(offline))
+      .filter((n) => n !== 'constructor')
+      .sort(),
+    [...Object.keys(METHODS), ...Object.keys(ADDED), ...NO_REQUIRED, 'verifier'].sort(),
+  )
+  for (const bad of [
+    undefined,
+    null,
+    42,
+    'x',
+    [],
+    { UserPoolId: 7 },
+    {
+      get UserPoolId() {
+        throw new Error('x')
+      },
+    },
+  ]) {
     t.notThrows(() => cognitoUserPool(bad))
   }
+})
+
+test('index.d.ts declares exactly the methods of the native registry', (t) => {
+  const { methodNames } = require('../binding.js')
+  const types = require('node:fs').readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8')
+  const pool = types.slice(types.indexOf('export interface CognitoUserPool {'))
+  const body = pool.slice(0, pool.indexOf('\n  }\n'))
+  const declared = [...body.matchAll(/^ {4}(\w+): Method</gm)].map((m) => m[1])
+  t.deepEqual(declared.sort(), [...methodNames()].sort())
+  t.is(new Set(methodNames()).size, methodNames().length, 'no name twice')
 })
 
 test('bad poolData is reported through the callback of the first call, with a code', async (t) => {
   for (const [poolData, field] of [
     [undefined, 'poolData'],
-    [{ get UserPoolId() { throw new Error('x') } }, 'poolData'],
+    [
+      {
+        get UserPoolId() {
+          throw new Error('x')
+        },
+      },
+      'poolData',
+    ],
     [{ ClientId: 'c' }, 'UserPoolId'],
     [{ UserPoolId: 'nounderscore', ClientId: 'c' }, 'UserPoolId'],
     [{ UserPoolId: 'us-east-1_abc' }, 'ClientId'],
@@ -177,7 +227,12 @@ test('a server that never answers ends in NetworkError within poolData.timeout',
   const server = http.createServer(() => {}) // accepts, never answers
   server.on('connection', (s) => sockets.add(s))
   await new Promise((r) => server.listen(0, '127.0.0.1', r))
-  const pool = cognitoUserPool({ UserPoolId: 'us-east-1_Silent1', ClientId: 'c', endpoint: `http://127.0.0.1:${server.address().port}`, timeout: 500 })
+  const pool = cognitoUserPool({
+    UserPoolId: 'us-east-1_Silent1',
+    ClientId: 'c',
+    endpoint: `http://127.0.0.1:${server.address().port}`,
+    timeout: 500,
+  })
   const started = Date.now()
   const err = await t.throwsAsync(pool.signupResend({ username: 'u' }))
   const elapsed = Date.now() - started

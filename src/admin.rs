@@ -6,55 +6,30 @@
 use crate::client::Cognito;
 use crate::error::{Error, Result};
 use crate::params::Params;
-use aws_sdk_cognitoidentityprovider::primitives::DateTime;
-use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, MessageActionType, UserStatusType, UserType,
-};
-use serde_json::{json, Value};
+use crate::results::{AdminUser, Done, UserPage};
+use aws_sdk_cognitoidentityprovider::types::MessageActionType;
+use aws_sdk_cognitoidentityprovider::Client;
 
-fn attributes(list: &[AttributeType]) -> Value {
-    list.iter()
-        .map(|a| json!({ "Name": a.name(), "Value": a.value() }))
-        .collect()
-}
-
-fn user_json(
-    username: Option<&str>,
-    attrs: &[AttributeType],
-    enabled: bool,
-    status: Option<&UserStatusType>,
-    created: Option<&DateTime>,
-) -> Value {
-    json!({
-        "username": username,
-        "attributes": attributes(attrs),
-        "enabled": enabled,
-        "userStatus": status.map(UserStatusType::as_str),
-        "createdAt": created.map(DateTime::secs),
-    })
-}
-
-fn user_type_json(user: &UserType) -> Value {
-    user_json(
-        user.username(),
-        user.attributes(),
-        user.enabled(),
-        user.user_status(),
-        user.user_create_date(),
-    )
+/// What every admin call about one user starts with: the signed client, the pool and the
+/// `username` param.
+async fn for_user<'a>(
+    cognito: &'a Cognito,
+    params: &'a Params,
+) -> Result<(Client, &'a str, &'a str)> {
+    let username = params.string("username")?;
+    let client = cognito.admin().await;
+    Ok((client, &cognito.config.user_pool_id, username))
 }
 
 /// `adminCreateUser({ username, temporaryPassword?, attributes?, suppressMessage? })`
-pub async fn admin_create_user(cognito: &Cognito, params: &Params) -> Result<Value> {
-    let username = params.string("username")?;
+pub async fn admin_create_user(cognito: &Cognito, params: &Params) -> Result<AdminUser> {
     let temporary = params.optional_string("temporaryPassword")?;
     let attrs = params.attribute_list("attributes")?.unwrap_or_default();
     let suppress = params.optional_bool("suppressMessage")?.unwrap_or(false);
-    let out = cognito
-        .admin()
-        .await
+    let (client, pool, username) = for_user(cognito, params).await?;
+    let out = client
         .admin_create_user()
-        .user_pool_id(&cognito.config.user_pool_id)
+        .user_pool_id(pool)
         .username(username)
         .set_temporary_password(temporary.map(str::to_owned))
         .set_user_attributes(Some(attrs.iter().map(|a| a.to_cognito()).collect()))
@@ -62,22 +37,20 @@ pub async fn admin_create_user(cognito: &Cognito, params: &Params) -> Result<Val
         .send()
         .await?;
     out.user()
-        .map(user_type_json)
+        .map(AdminUser::from)
         .ok_or_else(|| Error::bad_response("Cognito created no user"))
 }
 
 /// `adminGetUser({ username })`
-pub async fn admin_get_user(cognito: &Cognito, params: &Params) -> Result<Value> {
-    let username = params.string("username")?;
-    let out = cognito
-        .admin()
-        .await
+pub async fn admin_get_user(cognito: &Cognito, params: &Params) -> Result<AdminUser> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    let out = client
         .admin_get_user()
-        .user_pool_id(&cognito.config.user_pool_id)
+        .user_pool_id(pool)
         .username(username)
         .send()
         .await?;
-    Ok(user_json(
+    Ok(AdminUser::new(
         Some(out.username()),
         out.user_attributes(),
         out.enabled(),
@@ -87,11 +60,11 @@ pub async fn admin_get_user(cognito: &Cognito, params: &Params) -> Result<Value>
 }
 
 /// `listUsers({ filter?, limit?, paginationToken? })` resolves `{ users, paginationToken }`.
-pub async fn list_users(cognito: &Cognito, params: &Params) -> Result<Value> {
+pub async fn list_users(cognito: &Cognito, params: &Params) -> Result<UserPage> {
     let filter = params.optional_string("filter")?;
     let token = params.optional_string("paginationToken")?;
     let limit = params
-        .optional_seconds("limit")?
+        .optional_count("limit")?
         .map(|n| n.clamp(1, 60) as i32);
     let out = cognito
         .admin()
@@ -103,128 +76,140 @@ pub async fn list_users(cognito: &Cognito, params: &Params) -> Result<Value> {
         .set_limit(limit)
         .send()
         .await?;
-    let users: Vec<Value> = out.users().iter().map(user_type_json).collect();
-    Ok(json!({ "users": users, "paginationToken": out.pagination_token() }))
+    Ok(UserPage {
+        users: out.users().iter().map(AdminUser::from).collect(),
+        pagination_token: out.pagination_token().map(str::to_owned),
+    })
 }
 
 /// `adminListGroupsForUser({ username })` resolves the group names.
-pub async fn admin_list_groups_for_user(cognito: &Cognito, params: &Params) -> Result<Value> {
-    let username = params.string("username")?;
-    let out = cognito
-        .admin()
-        .await
+pub async fn admin_list_groups_for_user(cognito: &Cognito, params: &Params) -> Result<Vec<String>> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    let out = client
         .admin_list_groups_for_user()
-        .user_pool_id(&cognito.config.user_pool_id)
+        .user_pool_id(pool)
         .username(username)
         .send()
         .await?;
-    Ok(out.groups().iter().map(|g| json!(g.group_name())).collect())
+    Ok(out
+        .groups()
+        .iter()
+        .filter_map(|g| g.group_name().map(str::to_owned))
+        .collect())
 }
 
-/// The admin calls that take `{ username }` (and a group or a password) and answer nothing.
-pub async fn admin_user_action(
-    cognito: &Cognito,
-    method: &str,
-    params: &Params,
-) -> Result<&'static str> {
-    let username = params.string("username")?;
-    let pool = cognito.config.user_pool_id.as_str();
-    let client = || cognito.admin();
-    match method {
-        "adminDeleteUser" => {
-            client()
-                .await
-                .admin_delete_user()
-                .user_pool_id(pool)
-                .username(username)
-                .send()
-                .await?;
-        }
-        "adminDisableUser" => {
-            client()
-                .await
-                .admin_disable_user()
-                .user_pool_id(pool)
-                .username(username)
-                .send()
-                .await?;
-        }
-        "adminEnableUser" => {
-            client()
-                .await
-                .admin_enable_user()
-                .user_pool_id(pool)
-                .username(username)
-                .send()
-                .await?;
-        }
-        "adminResetUserPassword" => {
-            client()
-                .await
-                .admin_reset_user_password()
-                .user_pool_id(pool)
-                .username(username)
-                .send()
-                .await?;
-        }
-        "adminConfirmSignUp" => {
-            client()
-                .await
-                .admin_confirm_sign_up()
-                .user_pool_id(pool)
-                .username(username)
-                .send()
-                .await?;
-        }
-        "adminUserGlobalSignOut" => {
-            client()
-                .await
-                .admin_user_global_sign_out()
-                .user_pool_id(pool)
-                .username(username)
-                .send()
-                .await?;
-        }
-        "adminSetUserPassword" => {
-            let password = params.string("password")?;
-            let permanent = params.optional_bool("permanent")?.unwrap_or(false);
-            client()
-                .await
-                .admin_set_user_password()
-                .user_pool_id(pool)
-                .username(username)
-                .password(password)
-                .permanent(permanent)
-                .send()
-                .await?;
-        }
-        "adminAddUserToGroup" | "adminRemoveUserFromGroup" => {
-            let group = params.string("groupName")?;
-            if method == "adminAddUserToGroup" {
-                client()
-                    .await
-                    .admin_add_user_to_group()
-                    .user_pool_id(pool)
-                    .username(username)
-                    .group_name(group)
-                    .send()
-                    .await?;
-            } else {
-                client()
-                    .await
-                    .admin_remove_user_from_group()
-                    .user_pool_id(pool)
-                    .username(username)
-                    .group_name(group)
-                    .send()
-                    .await?;
-            }
-        }
-        _ => {
-            return Err(Error::invalid_param(format!(
-                "there is no method named {method}"
-            )))
-        }
-    }
-    Ok(crate::SUCCESS)
+/// `adminDeleteUser({ username })`
+pub async fn admin_delete_user(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_delete_user()
+        .user_pool_id(pool)
+        .username(username)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminDisableUser({ username })`
+pub async fn admin_disable_user(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_disable_user()
+        .user_pool_id(pool)
+        .username(username)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminEnableUser({ username })`
+pub async fn admin_enable_user(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_enable_user()
+        .user_pool_id(pool)
+        .username(username)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminResetUserPassword({ username })`
+pub async fn admin_reset_user_password(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_reset_user_password()
+        .user_pool_id(pool)
+        .username(username)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminConfirmSignUp({ username })`
+pub async fn admin_confirm_sign_up(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_confirm_sign_up()
+        .user_pool_id(pool)
+        .username(username)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminUserGlobalSignOut({ username })`
+pub async fn admin_user_global_sign_out(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_user_global_sign_out()
+        .user_pool_id(pool)
+        .username(username)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminSetUserPassword({ username, password, permanent? })`
+pub async fn admin_set_user_password(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let password = params.string("password")?;
+    let permanent = params.optional_bool("permanent")?.unwrap_or(false);
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_set_user_password()
+        .user_pool_id(pool)
+        .username(username)
+        .password(password)
+        .permanent(permanent)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminAddUserToGroup({ username, groupName })`
+pub async fn admin_add_user_to_group(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let group = params.string("groupName")?;
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_add_user_to_group()
+        .user_pool_id(pool)
+        .username(username)
+        .group_name(group)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminRemoveUserFromGroup({ username, groupName })`
+pub async fn admin_remove_user_from_group(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let group = params.string("groupName")?;
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_remove_user_from_group()
+        .user_pool_id(pool)
+        .username(username)
+        .group_name(group)
+        .send()
+        .await?;
+    Ok(Done)
 }

@@ -8,13 +8,11 @@ use crate::config::AuthFlow;
 use crate::error::{Error, Result};
 use crate::mfa::{self, Enrolment};
 use crate::params::Params;
-use crate::session::Tokens;
+use crate::results::TotpSecret;
 use crate::srp::{self, Ephemeral, VerifierChallenge};
-use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
-use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
-use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, AuthenticationResultType, ChallengeNameType,
-};
+use crate::step::{initiate, Step};
+use crate::tokens::Tokens;
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
 use serde::Serialize;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
@@ -46,37 +44,6 @@ impl std::fmt::Debug for LoginOutcome {
                 .field("next_step", &step.next_step)
                 .field("challenge_parameters", &step.challenge_parameters)
                 .finish_non_exhaustive(),
-        }
-    }
-}
-
-/// One answer of InitiateAuth or RespondToAuthChallenge.
-#[derive(Default)]
-struct Step {
-    challenge: Option<ChallengeNameType>,
-    session: Option<String>,
-    parameters: HashMap<String, String>,
-    result: Option<AuthenticationResultType>,
-}
-
-impl From<InitiateAuthOutput> for Step {
-    fn from(out: InitiateAuthOutput) -> Self {
-        Self {
-            challenge: out.challenge_name,
-            session: out.session,
-            parameters: out.challenge_parameters.unwrap_or_default(),
-            result: out.authentication_result,
-        }
-    }
-}
-
-impl From<RespondToAuthChallengeOutput> for Step {
-    fn from(out: RespondToAuthChallengeOutput) -> Self {
-        Self {
-            challenge: out.challenge_name,
-            session: out.session,
-            parameters: out.challenge_parameters.unwrap_or_default(),
-            result: out.authentication_result,
         }
     }
 }
@@ -150,23 +117,6 @@ async fn off_thread<T: Send + 'static>(
     crate::workers::run(work)
         .await
         .unwrap_or_else(|| Err(Error::internal("the SRP computation failed")))
-}
-
-async fn initiate(
-    cognito: &Cognito,
-    flow: AuthFlowType,
-    username: &str,
-    parameters: impl IntoIterator<Item = (&str, String)>,
-) -> Result<Step> {
-    let out = cognito
-        .client
-        .initiate_auth()
-        .client_id(&cognito.config.client_id)
-        .auth_flow(flow)
-        .set_auth_parameters(Some(cognito.auth_parameters(username, parameters)))
-        .send()
-        .await?;
-    Ok(out.into())
 }
 
 /// Answer `challenge` as `username` (the name SECRET_HASH is computed with, too).
@@ -357,18 +307,18 @@ pub async fn login_custom_challenge(cognito: &Cognito, params: &Params) -> Resul
 /// requires MFA and the user has none): starts enrolling an authenticator app within the login.
 /// Resolves `{ secretCode, otpauthUri, loginSession }`; the app's first code then goes to
 /// `loginMfaSetupVerify` with that session.
-pub async fn login_mfa_setup(cognito: &Cognito, params: &Params) -> Result<serde_json::Value> {
+pub async fn login_mfa_setup(cognito: &Cognito, params: &Params) -> Result<TotpSecret> {
     let username = params.string("username")?;
     let (_, session) = untag_session(params.string("loginSession")?);
     let issuer = params.optional_string("issuer")?.unwrap_or("Cognito");
     let (secret, next) = mfa::associate(cognito, Enrolment::Session(session)).await?;
     let next =
         next.ok_or_else(|| Error::bad_response("Cognito sent no Session for the MFA set-up"))?;
-    Ok(serde_json::json!({
-        "otpauthUri": mfa::otpauth_uri(issuer, username, &secret),
-        "secretCode": secret,
-        "loginSession": tag_session(&ChallengeNameType::MfaSetup, next),
-    }))
+    Ok(TotpSecret {
+        otpauth_uri: mfa::otpauth_uri(issuer, username, &secret),
+        secret_code: secret,
+        login_session: Some(tag_session(&ChallengeNameType::MfaSetup, next)),
+    })
 }
 
 /// `loginMfaSetupVerify({ username, loginSession, totpCode })`: checks the app's first code, then
@@ -421,6 +371,7 @@ mod tests {
     //! fakecloud implements neither SELECT_MFA_TYPE, EMAIL_OTP nor CUSTOM_CHALLENGE, so how their
     //! answers are handled is tested here, on Cognito-shaped responses.
     use super::*;
+    use crate::error::code;
 
     fn challenge(name: ChallengeNameType) -> Step {
         Step {
@@ -488,14 +439,14 @@ mod tests {
             ChallengeNameType::PasswordVerifier,
         ] {
             let err = outcome(challenge(name.clone())).unwrap_err();
-            assert_eq!(err.code, "UnknownError");
+            assert_eq!(err.code, code::UNKNOWN);
             assert!(err.message.contains(name.as_str()), "{}", err.message);
         }
     }
 
     #[test]
     fn an_answer_with_neither_tokens_nor_challenge_or_no_session_is_an_error() {
-        assert_eq!(outcome(Step::default()).unwrap_err().code, "UnknownError");
+        assert_eq!(outcome(Step::default()).unwrap_err().code, code::UNKNOWN);
         let mut no_session = challenge(ChallengeNameType::SmsMfa);
         no_session.session = None;
         assert!(outcome(no_session).unwrap_err().message.contains("Session"));

@@ -1,4 +1,4 @@
-//! The Cognito client: built once per (region, endpoint, timeout, signed or not) and shared by every
+//! The Cognito client: built once per (region, endpoint, timeout, signing) and shared by every
 //! wrapper in the process, so all of them reuse one pool of kept-alive connections.
 //!
 //! The user-facing operations need no AWS credentials (they carry tokens or a password proof), so
@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 use crate::config::PoolConfig;
+use crate::error::code;
 use aws_config::retry::RetryConfig;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -28,8 +29,17 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
-/// (region, endpoint, timeout, signed with credentials)
-type Key = (String, Option<String>, Duration, bool);
+/// Whether a client signs its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signing {
+    /// The user-pool API a user's own calls use: no AWS credentials.
+    Unsigned,
+    /// The admin calls: signed with the process's AWS credentials.
+    WithCredentials,
+}
+
+/// (region, endpoint, timeout, signing)
+type Key = (String, Option<String>, Duration, Signing);
 
 static CLIENTS: LazyLock<Mutex<HashMap<Key, Arc<OnceCell<Client>>>>> =
     LazyLock::new(Default::default);
@@ -37,15 +47,15 @@ static CLIENTS: LazyLock<Mutex<HashMap<Key, Arc<OnceCell<Client>>>>> =
 /// Connecting should never take long, whatever the call's own budget.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The shared client for this pool's region and endpoint. `signed` clients (admin calls) look up
+/// The shared client for this pool's region and endpoint. Signing clients (admin calls) look up
 /// AWS credentials through the default chain (env, profile, web identity, container, instance),
-/// and only when such a call is first made.
-pub async fn for_pool(config: &PoolConfig, signed: bool) -> Client {
+/// and only when such a call is first made; a client is built once, at its first call.
+async fn for_pool(config: &PoolConfig, signing: Signing) -> Client {
     let key = (
         config.region.clone(),
         config.endpoint.clone(),
         config.timeout,
-        signed,
+        signing,
     );
     let cell = {
         let mut clients = CLIENTS
@@ -53,10 +63,10 @@ pub async fn for_pool(config: &PoolConfig, signed: bool) -> Client {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         clients.entry(key).or_default().clone()
     };
-    cell.get_or_init(|| build(config, signed)).await.clone()
+    cell.get_or_init(|| build(config, signing)).await.clone()
 }
 
-async fn build(config: &PoolConfig, signed: bool) -> Client {
+async fn build(config: &PoolConfig, signing: Signing) -> Client {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(config.timeout)
         .connect_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
@@ -68,7 +78,7 @@ async fn build(config: &PoolConfig, signed: bool) -> Client {
         // timeout already bounds a stall. Off, it saves per-response bookkeeping.
         .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
         .retry_config(RetryConfig::standard());
-    if !signed {
+    if signing == Signing::Unsigned {
         loader = loader.no_credentials();
     }
     if let Some(endpoint) = &config.endpoint {
@@ -204,7 +214,7 @@ struct NeverRetryLimitExceeded;
 fn is_limit_exceeded(error_type: &str) -> bool {
     // `__type` may be qualified (`ns#Name`), the header may carry a suffix (`Name:uri`).
     let name = error_type.rsplit('#').next().unwrap_or(error_type);
-    name.split(':').next() == Some("LimitExceededException")
+    name.split(':').next() == Some(code::LIMIT_EXCEEDED)
 }
 
 impl ClassifyRetry for NeverRetryLimitExceeded {
@@ -246,14 +256,16 @@ pub struct Cognito {
 }
 
 impl Cognito {
-    pub async fn connect(config: Arc<PoolConfig>) -> Self {
-        let client = for_pool(&config, false).await;
+    /// The pool's shared client, built at the process's first call for this region and
+    /// endpoint (building it opens no connection).
+    pub async fn for_config(config: Arc<PoolConfig>) -> Self {
+        let client = for_pool(&config, Signing::Unsigned).await;
         Self { config, client }
     }
 
     /// The client for admin calls, signed with the process's AWS credentials.
     pub async fn admin(&self) -> Client {
-        for_pool(&self.config, true).await
+        for_pool(&self.config, Signing::WithCredentials).await
     }
 
     /// Auth or challenge parameters, with `SECRET_HASH` for `hash_user` added when the app client

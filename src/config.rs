@@ -190,6 +190,7 @@ impl PoolConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::code;
 
     fn parse(json: &str) -> Result<PoolConfig> {
         PoolConfig::from_json(json)
@@ -244,7 +245,7 @@ mod tests {
             ),
         ] {
             let err = parse(json).unwrap_err();
-            assert_eq!(err.code, "InvalidParameterException", "{json}");
+            assert_eq!(err.code, code::INVALID_PARAMETER, "{json}");
             assert!(err.message.contains(field), "{json}: {}", err.message);
         }
     }

@@ -19,10 +19,15 @@ pub mod code {
     pub const UNKNOWN: &str = "UnknownError";
     /// A bug in this package (a caught panic); never expected.
     pub const INTERNAL: &str = "InternalErrorException";
-    /// A token that failed local verification (Cognito's own code for a refused token).
-    pub const NOT_AUTHORIZED: &str = "NotAuthorizedException";
     /// A code that was not accepted (Cognito's own code for it).
     pub const CODE_MISMATCH: &str = "CodeMismatchException";
+
+    /// Cognito's codes for "slow down and try again" (see its CommonErrors page): retried.
+    pub const TOO_MANY_REQUESTS: &str = "TooManyRequestsException";
+    pub const THROTTLING: &str = "ThrottlingException";
+    /// A quota of Cognito's (e.g. code deliveries) is used up: never retried, since a retry can only
+    /// spend more of it.
+    pub const LIMIT_EXCEEDED: &str = "LimitExceededException";
 
     /// Token verification: one code per way a token fails, named as aws-jwt-verify names its
     /// error classes, so that code written against its `err.name` keeps working. All answer 401
@@ -142,7 +147,7 @@ impl std::error::Error for Error {}
 
 /// Codes that mean "slow down and try again" at Cognito (see its CommonErrors page).
 fn is_throttling(code: &str) -> bool {
-    matches!(code, "TooManyRequestsException" | "ThrottlingException")
+    [code::TOO_MANY_REQUESTS, code::THROTTLING].contains(&code)
 }
 
 /// The messages of an error and its sources, joined (the SDK's Debug forms are too noisy to show).
@@ -273,17 +278,13 @@ mod tests {
 
     #[test]
     fn serialises_with_js_field_names_and_skips_absent_ones() {
-        let e = Error::new(
-            code::NOT_AUTHORIZED,
-            Some(400),
-            "Incorrect username or password.",
-        );
+        let e = Error::new(code::CODE_MISMATCH, Some(400), "Invalid code provided.");
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(
             json,
             serde_json::json!({
-                "code": "NotAuthorizedException",
-                "message": "Incorrect username or password.",
+                "code": code::CODE_MISMATCH,
+                "message": "Invalid code provided.",
                 "statusCode": 400,
                 "retryable": false
             })

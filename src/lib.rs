@@ -1,23 +1,31 @@
 //! cognito-user-pool: a native drop-in for the npm package of that name. The methods live in one
-//! module per concern; [`call`] is the single door the N-API binding (module `node`) goes through.
-// Unsafe code only in the N-API glue (`node`, whose macros need it), in `bignum` (the AWS-LC
-// call) and in `workers` (one setpriority call); every other module forbids it.
+//! module per concern, named in the one method table below; [`call`] is the single door the
+//! N-API binding (module `node`) goes through.
+// Unsafe code only in the N-API glue (`node`, whose macros need it), in `srp::mont` (the AWS-LC
+// calls) and in `sched` (the scheduling requests of the addon's threads); every other module
+// forbids it.
 #![deny(unsafe_code)]
 
-pub mod admin;
-pub mod auth;
-mod bignum;
-pub mod client;
-pub mod config;
-pub mod error;
-pub mod mfa;
-pub mod params;
-pub mod password;
-pub mod profile;
+mod admin;
+mod auth;
+mod caller;
+mod client;
+mod config;
+mod devices;
+mod error;
+mod mfa;
+mod params;
+mod password;
+mod profile;
+mod results;
 mod sched;
-pub mod session;
-pub mod signup;
+mod session;
+mod signup;
+/// Public for the SRP criterion bench.
 pub mod srp;
+mod step;
+mod tokens;
+/// Public for the verification criterion bench.
 pub mod verify;
 mod workers;
 
@@ -29,118 +37,76 @@ use crate::config::PoolConfig;
 use crate::error::{Error, Result};
 use crate::params::Params;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 
-/// What the original resolved with when Cognito had nothing more to say.
-pub const SUCCESS: &str = "SUCCESS";
+/// The method table, declared once: each JS name and the function that runs it. From it come
+/// [`METHODS`] (the names the facade exposes) and `dispatch`, whose answer is the result already
+/// serialized (once) for the facade.
+macro_rules! methods {
+    ($($name:literal => $run:path,)+) => {
+        /// The methods, by their JS names: the original's 17, then the ones this package adds.
+        pub const METHODS: &[&str] = &[$($name),+];
 
-/// The methods, by their JS names: the original's 17, then the ones this package adds.
-pub const METHODS: [&str; 43] = [
-    "signup",
-    "signupConfirm",
-    "signupResend",
-    "login",
-    "loginMfa",
-    "loginNewPasswordRequired",
-    "logout",
-    "refreshSession",
-    "getMfa",
-    "setMfa",
-    "profile",
-    "profileEdit",
-    "profileAttributeConfirm",
-    "profileEditPhoneNumber",
-    "passwordChange",
-    "passwordForgot",
-    "passwordReset",
-    "profileAttributeResend",
-    "totpAssociate",
-    "totpVerify",
-    "setMfaPreference",
-    "revokeToken",
-    "deleteUser",
-    "verifyToken",
-    "loginSelectMfaType",
-    "loginCustomChallenge",
-    "listDevices",
-    "forgetDevice",
-    "loginMfaSetup",
-    "loginMfaSetupVerify",
-    "adminCreateUser",
-    "adminGetUser",
-    "listUsers",
-    "adminListGroupsForUser",
-    "adminDeleteUser",
-    "adminDisableUser",
-    "adminEnableUser",
-    "adminResetUserPassword",
-    "adminConfirmSignUp",
-    "adminUserGlobalSignOut",
-    "adminSetUserPassword",
-    "adminAddUserToGroup",
-    "adminRemoveUserFromGroup",
-];
-
-fn to_json<T: Serialize>(result: Result<T>) -> Result<Value> {
-    result.and_then(|value| {
-        serde_json::to_value(value).map_err(|_| Error::internal("could not encode the result"))
-    })
+        async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<String> {
+            match method {
+                $($name => serialized($run(cognito, params).await),)+
+                _ => Err(Error::invalid_param(format!("there is no method named {method}"))),
+            }
+        }
+    };
 }
 
-async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<Value> {
-    match method {
-        "signup" => to_json(signup::signup(cognito, params).await),
-        "signupConfirm" => to_json(signup::signup_confirm(cognito, params).await),
-        "signupResend" => to_json(signup::signup_resend(cognito, params).await),
-        "login" => to_json(auth::login(cognito, params).await),
-        "loginMfa" => to_json(auth::login_mfa(cognito, params).await),
-        "loginNewPasswordRequired" => {
-            to_json(auth::login_new_password_required(cognito, params).await)
-        }
-        "logout" => to_json(session::logout(cognito, params).await),
-        "refreshSession" => to_json(session::refresh_session(cognito, params).await),
-        "getMfa" => to_json(mfa::get_mfa(cognito, params).await),
-        "setMfa" => to_json(mfa::set_mfa(cognito, params).await),
-        "profile" => to_json(profile::profile(cognito, params).await),
-        "profileEdit" => to_json(profile::profile_edit(cognito, params).await),
-        "profileAttributeConfirm" => {
-            to_json(profile::profile_attribute_confirm(cognito, params).await)
-        }
-        "profileEditPhoneNumber" => {
-            to_json(profile::profile_edit_phone_number(cognito, params).await)
-        }
-        "profileAttributeResend" => {
-            to_json(profile::profile_attribute_resend(cognito, params).await)
-        }
-        "totpAssociate" => to_json(mfa::totp_associate(cognito, params).await),
-        "totpVerify" => to_json(mfa::totp_verify(cognito, params).await),
-        "setMfaPreference" => to_json(mfa::set_mfa_preference(cognito, params).await),
-        "revokeToken" => to_json(session::revoke_token(cognito, params).await),
-        "deleteUser" => to_json(session::delete_user(cognito, params).await),
-        "verifyToken" => to_json(verify::verify_token(cognito, params).await),
-        "loginSelectMfaType" => to_json(auth::login_select_mfa_type(cognito, params).await),
-        "loginCustomChallenge" => to_json(auth::login_custom_challenge(cognito, params).await),
-        "listDevices" => to_json(session::list_devices(cognito, params).await),
-        "forgetDevice" => to_json(session::forget_device(cognito, params).await),
-        "loginMfaSetup" => to_json(auth::login_mfa_setup(cognito, params).await),
-        "loginMfaSetupVerify" => to_json(auth::login_mfa_setup_verify(cognito, params).await),
-        "adminCreateUser" => to_json(admin::admin_create_user(cognito, params).await),
-        "adminGetUser" => to_json(admin::admin_get_user(cognito, params).await),
-        "listUsers" => to_json(admin::list_users(cognito, params).await),
-        "adminListGroupsForUser" => {
-            to_json(admin::admin_list_groups_for_user(cognito, params).await)
-        }
-        m if m.starts_with("admin") && METHODS.contains(&m) => {
-            to_json(admin::admin_user_action(cognito, m, params).await)
-        }
-        "passwordChange" => to_json(password::password_change(cognito, params).await),
-        "passwordForgot" => to_json(password::password_forgot(cognito, params).await),
-        "passwordReset" => to_json(password::password_reset(cognito, params).await),
-        _ => Err(Error::invalid_param(format!(
-            "there is no method named {method}"
-        ))),
-    }
+methods! {
+    "signup" => signup::signup,
+    "signupConfirm" => signup::signup_confirm,
+    "signupResend" => signup::signup_resend,
+    "login" => auth::login,
+    "loginMfa" => auth::login_mfa,
+    "loginNewPasswordRequired" => auth::login_new_password_required,
+    "logout" => session::logout,
+    "refreshSession" => session::refresh_session,
+    "getMfa" => mfa::get_mfa,
+    "setMfa" => mfa::set_mfa,
+    "profile" => profile::profile,
+    "profileEdit" => profile::profile_edit,
+    "profileAttributeConfirm" => profile::profile_attribute_confirm,
+    "profileEditPhoneNumber" => profile::profile_edit_phone_number,
+    "passwordChange" => password::password_change,
+    "passwordForgot" => password::password_forgot,
+    "passwordReset" => password::password_reset,
+    "profileAttributeResend" => profile::profile_attribute_resend,
+    "totpAssociate" => mfa::totp_associate,
+    "totpVerify" => mfa::totp_verify,
+    "setMfaPreference" => mfa::set_mfa_preference,
+    "revokeToken" => session::revoke_token,
+    "deleteUser" => session::delete_user,
+    "verifyToken" => verify::verify_token,
+    "loginSelectMfaType" => auth::login_select_mfa_type,
+    "loginCustomChallenge" => auth::login_custom_challenge,
+    "listDevices" => devices::list_devices,
+    "forgetDevice" => devices::forget_device,
+    "loginMfaSetup" => auth::login_mfa_setup,
+    "loginMfaSetupVerify" => auth::login_mfa_setup_verify,
+    "adminCreateUser" => admin::admin_create_user,
+    "adminGetUser" => admin::admin_get_user,
+    "listUsers" => admin::list_users,
+    "adminListGroupsForUser" => admin::admin_list_groups_for_user,
+    "adminDeleteUser" => admin::admin_delete_user,
+    "adminDisableUser" => admin::admin_disable_user,
+    "adminEnableUser" => admin::admin_enable_user,
+    "adminResetUserPassword" => admin::admin_reset_user_password,
+    "adminConfirmSignUp" => admin::admin_confirm_sign_up,
+    "adminUserGlobalSignOut" => admin::admin_user_global_sign_out,
+    "adminSetUserPassword" => admin::admin_set_user_password,
+    "adminAddUserToGroup" => admin::admin_add_user_to_group,
+    "adminRemoveUserFromGroup" => admin::admin_remove_user_from_group,
+}
+
+fn serialized<T: Serialize>(result: Result<T>) -> Result<String> {
+    result.and_then(|value| {
+        serde_json::to_string(&value).map_err(|_| Error::internal("could not encode the result"))
+    })
 }
 
 /// Run one method call to its end and answer with the JSON the facade reads:
@@ -153,7 +119,7 @@ pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: Strin
         let config = config?;
         let params = Params::from_json(&params)?;
         let deadline = config.timeout;
-        let cognito = Cognito::connect(config).await;
+        let cognito = Cognito::for_config(config).await;
         let outcome = tokio::time::timeout(deadline, dispatch(&cognito, &method, &params))
             .await
             .unwrap_or_else(|_| {
@@ -173,15 +139,16 @@ pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: Strin
         ))
     });
     match result {
-        Ok(value) => json!({ "ok": value }),
-        Err(error) => json!({ "error": error }),
+        Ok(value) => format!(r#"{{"ok":{value}}}"#),
+        Err(error) => json!({ "error": error }).to_string(),
     }
-    .to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::code;
+    use serde_json::Value;
 
     fn offline() -> Result<Arc<PoolConfig>> {
         PoolConfig::from_json(
@@ -199,10 +166,7 @@ mod tests {
                     .unwrap();
             let message = answer["error"]["message"].as_str().unwrap();
             assert!(!message.contains("no method"), "{method}: {message}");
-            assert_eq!(
-                answer["error"]["code"], "InvalidParameterException",
-                "{method}"
-            );
+            assert_eq!(answer["error"]["code"], code::INVALID_PARAMETER, "{method}");
         }
         let answer: Value =
             serde_json::from_str(&call(offline(), "nope".into(), "{}".into()).await).unwrap();

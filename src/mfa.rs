@@ -3,19 +3,19 @@
 //! of every factor (`setMfaPreference`).
 #![forbid(unsafe_code)]
 
+use crate::caller::access_token;
 use crate::client::Cognito;
 use crate::error::Result;
 use crate::params::Params;
-use crate::session::access_token;
+use crate::results::{Done, MfaOptions, TotpSecret};
 use aws_sdk_cognitoidentityprovider::types::{
     EmailMfaSettingsType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType,
 };
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use serde_json::{json, Value};
 
 /// `getMfa(auth)`: `[{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]` when SMS MFA is on,
 /// else `null` (the original's MFAOptions shape).
-pub async fn get_mfa(cognito: &Cognito, params: &Params) -> Result<Value> {
+pub async fn get_mfa(cognito: &Cognito, params: &Params) -> Result<MfaOptions> {
     let token = access_token(cognito, params).await?;
     let user = cognito.client.get_user().access_token(token).send().await?;
     let sms_on = user.user_mfa_setting_list().iter().any(|m| m == "SMS_MFA")
@@ -23,20 +23,16 @@ pub async fn get_mfa(cognito: &Cognito, params: &Params) -> Result<Value> {
             .mfa_options()
             .iter()
             .any(|o| o.delivery_medium().is_some());
-    Ok(if sms_on {
-        json!([{ "DeliveryMedium": "SMS", "AttributeName": "phone_number" }])
-    } else {
-        Value::Null
-    })
+    Ok(MfaOptions::sms(sms_on))
 }
 
 /// `setMfa(auth + { enableMfa })`: SMS MFA on (and preferred) or off. A missing `enableMfa` turns
 /// it off, as in the original.
-pub async fn set_mfa(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn set_mfa(cognito: &Cognito, params: &Params) -> Result<Done> {
     let enable = params.optional_bool("enableMfa")?.unwrap_or(false);
     let token = access_token(cognito, params).await?;
     set_sms_mfa(cognito, &token, enable).await?;
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }
 
 pub async fn set_sms_mfa(cognito: &Cognito, token: &str, enabled: bool) -> Result<()> {
@@ -123,7 +119,7 @@ pub(crate) async fn verify(
 
 /// `totpAssociate(auth + { issuer? })`: starts enrolling an authenticator app; resolves
 /// `{ secretCode, otpauthUri }` (the URI is what a QR code shows).
-pub async fn totp_associate(cognito: &Cognito, params: &Params) -> Result<Value> {
+pub async fn totp_associate(cognito: &Cognito, params: &Params) -> Result<TotpSecret> {
     let issuer = params
         .optional_string("issuer")?
         .unwrap_or("Cognito")
@@ -131,7 +127,11 @@ pub async fn totp_associate(cognito: &Cognito, params: &Params) -> Result<Value>
     let username = params.string("username")?.to_owned();
     let token = access_token(cognito, params).await?;
     let (secret, _) = associate(cognito, Enrolment::Token(&token)).await?;
-    Ok(json!({ "otpauthUri": otpauth_uri(&issuer, &username, &secret), "secretCode": secret }))
+    Ok(TotpSecret {
+        otpauth_uri: otpauth_uri(&issuer, &username, &secret),
+        secret_code: secret,
+        login_session: None,
+    })
 }
 
 /// `otpauth://totp/Issuer:user?secret=...&issuer=Issuer`, the key-URI format authenticator apps read.
@@ -146,17 +146,17 @@ pub(crate) fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String 
 }
 
 /// `totpVerify(auth + { totpCode, deviceName? })`: finishes enrolling with a first code.
-pub async fn totp_verify(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn totp_verify(cognito: &Cognito, params: &Params) -> Result<Done> {
     let code = params.string("totpCode")?;
     let device = params.optional_string("deviceName")?;
     let token = access_token(cognito, params).await?;
     verify(cognito, Enrolment::Token(&token), code, device).await?;
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }
 
 /// `setMfaPreference(auth + { sms?, totp?, email? })`, each `{ enabled, preferred }`; factors
 /// left out keep their setting.
-pub async fn set_mfa_preference(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn set_mfa_preference(cognito: &Cognito, params: &Params) -> Result<Done> {
     let flags = |name: &str| -> Result<Option<(bool, bool)>> {
         let Some(factor) = params.optional_object(name)? else {
             return Ok(None);
@@ -198,7 +198,7 @@ pub async fn set_mfa_preference(cognito: &Cognito, params: &Params) -> Result<&'
         }))
         .send()
         .await?;
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }
 
 #[cfg(test)]

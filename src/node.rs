@@ -1,4 +1,5 @@
-//! The N-API binding: one class holding the checked pool data, one door for every method.
+//! The N-API binding: the pool class (checked pool data, one door for every method) and the
+//! token verifier class (direct calls on the JS thread).
 //! Results travel as JSON so the facade builds them (and its Errors) in the caller's realm.
 #![allow(unsafe_code)]
 
@@ -10,11 +11,11 @@ use napi::Env;
 use napi_derive::napi;
 use std::sync::Arc;
 
-/// The runtime every call runs on: one async worker, which does all the network work (about
-/// 0.25 ms of CPU per Cognito request, so some 4,000 requests a second, far above Cognito's own
-/// request quotas); the SRP math runs on its own threads (module `workers`). A second async
-/// worker only added cross-thread wake-ups to each call. Like the SRP threads, it stands back
-/// for the Node thread (module `sched`).
+/// The runtime every call runs on: one async worker, which does all the network work (one core
+/// serves far more requests a second than Cognito's own request quotas allow); the SRP math runs
+/// on its own threads (module `workers`). A second async worker would only add cross-thread
+/// wake-ups to each call. Like the SRP threads, it stands back for the Node thread (module
+/// `sched`).
 #[napi_derive::module_init]
 fn init() {
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -8,7 +8,9 @@ use std::borrow::Cow;
 
 /// Every top-level param name a method reads. The facade reads exactly these from the caller's
 /// params, property by property (inherited properties and getters count, as in the original),
-/// so a name a method reads must be listed here; debug builds check it on every read.
+/// so a name a method reads must be listed here; debug builds check it on every read. Only the
+/// N-API binding reads it.
+#[cfg_attr(not(feature = "node"), allow(dead_code))]
 pub const NAMES: &[&str] = &[
     "username",
     "password",
@@ -215,19 +217,29 @@ impl Params {
         }
     }
 
-    /// A whole number of seconds, 0 to one day.
-    pub fn optional_seconds(&self, name: &str) -> Result<Option<u64>> {
+    /// A whole number from 0 to `max`; `unit` names what it counts in the error.
+    fn optional_whole(&self, name: &str, max: u64, unit: &str) -> Result<Option<u64>> {
         match self.given(name)? {
             None => Ok(None),
             Some(Value::Number(n)) => match n.as_u64() {
-                Some(s) if s <= 86_400 => Ok(Some(s)),
+                Some(s) if s <= max => Ok(Some(s)),
                 _ => Err(Error::invalid_param(format!(
-                    "{}{name} must be whole seconds between 0 and 86400",
+                    "{}{name} must be whole {unit} between 0 and {max}",
                     self.prefix
                 ))),
             },
             Some(other) => Err(self.wrong_type(name, "a number", other)),
         }
+    }
+
+    /// A whole number of seconds, 0 to one day.
+    pub fn optional_seconds(&self, name: &str) -> Result<Option<u64>> {
+        self.optional_whole(name, 86_400, "seconds")
+    }
+
+    /// A count of items (a page size, say).
+    pub fn optional_count(&self, name: &str) -> Result<Option<u64>> {
+        self.optional_whole(name, u64::from(u32::MAX), "numbers")
     }
 
     /// `[{ Name, Value }, ...]` (the original's attribute list). Anything but an array counts as
@@ -303,6 +315,7 @@ impl Params {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::code;
 
     fn p(json: &str) -> Params {
         Params::from_json(json).unwrap()
@@ -312,7 +325,7 @@ mod tests {
     fn params_must_be_an_object() {
         for json in ["null", "[]", "\"x\"", "3", "not json"] {
             let e = Params::from_json(json).err().unwrap();
-            assert_eq!(e.code, "InvalidParameterException");
+            assert_eq!(e.code, code::INVALID_PARAMETER);
             assert!(e.message.contains("params"));
         }
     }

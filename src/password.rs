@@ -1,15 +1,14 @@
 //! Passwords: `passwordChange` (signed in), `passwordForgot` and `passwordReset` (signed out).
 #![forbid(unsafe_code)]
 
+use crate::caller::access_token;
 use crate::client::Cognito;
 use crate::error::Result;
 use crate::params::Params;
-use crate::session::access_token;
-use crate::signup::code_delivery;
-use serde_json::Value;
+use crate::results::{CodeDelivery, Done};
 
 /// `passwordChange(auth + { oldPassword, newPassword })`
-pub async fn password_change(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn password_change(cognito: &Cognito, params: &Params) -> Result<Done> {
     let old_password = params.string("oldPassword")?;
     let new_password = params.string("newPassword")?;
     let token = access_token(cognito, params).await?;
@@ -21,11 +20,11 @@ pub async fn password_change(cognito: &Cognito, params: &Params) -> Result<&'sta
         .proposed_password(new_password)
         .send()
         .await?;
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }
 
 /// `passwordForgot({ username })`: Cognito sends a reset code.
-pub async fn password_forgot(cognito: &Cognito, params: &Params) -> Result<Value> {
+pub async fn password_forgot(cognito: &Cognito, params: &Params) -> Result<CodeDelivery> {
     let username = params.string("username")?;
     let out = cognito
         .client
@@ -35,11 +34,11 @@ pub async fn password_forgot(cognito: &Cognito, params: &Params) -> Result<Value
         .set_secret_hash(cognito.config.secret_hash(username))
         .send()
         .await?;
-    Ok(code_delivery(out.code_delivery_details()))
+    Ok(CodeDelivery::from(out.code_delivery_details()))
 }
 
 /// `passwordReset({ username, passwordResetCode, newPassword })`
-pub async fn password_reset(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn password_reset(cognito: &Cognito, params: &Params) -> Result<Done> {
     let username = params.string("username")?;
     let code = params.string("passwordResetCode")?;
     let new_password = params.string("newPassword")?;
@@ -53,5 +52,5 @@ pub async fn password_reset(cognito: &Cognito, params: &Params) -> Result<&'stat
         .set_secret_hash(cognito.config.secret_hash(username))
         .send()
         .await?;
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }

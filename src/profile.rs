@@ -2,28 +2,24 @@
 //! `profileEditPhoneNumber`.
 #![forbid(unsafe_code)]
 
+use crate::caller::access_token;
 use crate::client::Cognito;
 use crate::error::Result;
 use crate::mfa::set_sms_mfa;
 use crate::params::Params;
-use crate::session::access_token;
-use serde_json::{json, Value};
+use crate::results::{attributes, Attribute, CodeDelivery, Done};
 
 /// `profile(auth)`: `[{ Name, Value }, ...]`.
-pub async fn profile(cognito: &Cognito, params: &Params) -> Result<Value> {
+pub async fn profile(cognito: &Cognito, params: &Params) -> Result<Vec<Attribute>> {
     let token = access_token(cognito, params).await?;
     let user = cognito.client.get_user().access_token(token).send().await?;
-    Ok(user
-        .user_attributes()
-        .iter()
-        .map(|a| json!({ "Name": a.name(), "Value": a.value() }))
-        .collect())
+    Ok(attributes(user.user_attributes()))
 }
 
 /// `profileEdit(auth + { attributes })`: a `Value` of null, undefined or '' deletes the attribute;
 /// `phone_number` is left to `profileEditPhoneNumber`. Only the calls needed are made, none when
 /// there is nothing to change (the original took a missing `attributes` as an empty list).
-pub async fn profile_edit(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn profile_edit(cognito: &Cognito, params: &Params) -> Result<Done> {
     let attributes = params.attribute_list("attributes")?.unwrap_or_default();
     let token = access_token(cognito, params).await?;
     let (updates, deletes): (Vec<_>, Vec<_>) = attributes
@@ -48,11 +44,11 @@ pub async fn profile_edit(cognito: &Cognito, params: &Params) -> Result<&'static
             .send()
             .await?;
     }
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }
 
 /// `profileAttributeConfirm(auth + { attribute, confirmationCode })`
-pub async fn profile_attribute_confirm(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn profile_attribute_confirm(cognito: &Cognito, params: &Params) -> Result<Done> {
     let attribute = params.string("attribute")?;
     let code = params.string("confirmationCode")?;
     let token = access_token(cognito, params).await?;
@@ -64,12 +60,12 @@ pub async fn profile_attribute_confirm(cognito: &Cognito, params: &Params) -> Re
         .code(code)
         .send()
         .await?;
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }
 
 /// `profileAttributeResend(auth + { attribute })`: sends (again) the code that
 /// `profileAttributeConfirm` takes, and resolves where it went (beyond the original).
-pub async fn profile_attribute_resend(cognito: &Cognito, params: &Params) -> Result<Value> {
+pub async fn profile_attribute_resend(cognito: &Cognito, params: &Params) -> Result<CodeDelivery> {
     let attribute = params.string("attribute")?;
     let token = access_token(cognito, params).await?;
     let out = cognito
@@ -79,13 +75,13 @@ pub async fn profile_attribute_resend(cognito: &Cognito, params: &Params) -> Res
         .attribute_name(attribute)
         .send()
         .await?;
-    Ok(crate::signup::code_delivery(out.code_delivery_details()))
+    Ok(CodeDelivery::from(out.code_delivery_details()))
 }
 
 /// `profileEditPhoneNumber(auth + { phone_number })`: sets the number, or, when it is null or
 /// undefined, turns SMS MFA off first (Cognito refuses to drop the number MFA relies on) and
 /// deletes it.
-pub async fn profile_edit_phone_number(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn profile_edit_phone_number(cognito: &Cognito, params: &Params) -> Result<Done> {
     let phone_number = params.optional_string("phone_number")?;
     let token = access_token(cognito, params).await?;
     match phone_number {
@@ -113,5 +109,5 @@ pub async fn profile_edit_phone_number(cognito: &Cognito, params: &Params) -> Re
                 .await?;
         }
     }
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }

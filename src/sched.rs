@@ -2,23 +2,20 @@
 //! thread. Two levers, both on the calling thread only, never on Node's:
 //! - a lower priority (nice 10) for the SRP workers, so under load the math gets a smaller share
 //!   than the Node thread;
-//! - a long time slice request (10 ms, Linux 6.12+ custom slices) for both. The EEVDF scheduler
+//! - a long time slice request (Linux 6.12+ custom slices) for both. The EEVDF scheduler
 //!   protects a running thread's slice against a woken one unless the woken one asked for a
-//!   shorter slice; with ours longer than Node's default (0.7-3 ms), the woken Node thread takes
-//!   the core at once. Against the build before it (`node bench/ab.js`, 40 rounds of 64
-//!   concurrent logins each), event-loop intervals over 2 ms went from 19.8 to 4.4 per 1,000 and
-//!   the p99 from 2.61 to 1.76 ms. Older kernels ignore the request; elsewhere than Linux both
-//!   are no-ops.
+//!   shorter slice; with ours longer than Node's default, the woken Node thread takes the core at
+//!   once. Older kernels ignore the request; elsewhere than Linux both are no-ops.
+//!   (docs/performance.md has the measurements.)
 #![allow(unsafe_code)]
 
 /// The SRP workers' nice value (normal is 0, the lowest 19): far enough below the Node thread that
-/// it wins the core, while under load from other processes the math still gets a share
-/// (SCHED_IDLE, tried, starved logins: 600 ms each with both cores busy elsewhere, against 17 ms
-/// at nice 10).
+/// it wins the core, while under load from other processes the math still gets a share (which
+/// SCHED_IDLE would not give it).
 pub const SRP_NICE: i32 = 10;
 
-/// The slice the addon's threads ask for. 100 ms (the kernel's maximum) made things worse: a
-/// thread kept waiting may later catch up for as long as two of its slices.
+/// The slice the addon's threads ask for: longer than Node's, and short enough that a thread kept
+/// waiting does not later catch up for long (it may for two of its slices).
 #[cfg(target_os = "linux")]
 const SLICE_NS: u64 = 10_000_000;
 

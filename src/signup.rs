@@ -4,29 +4,10 @@
 use crate::client::Cognito;
 use crate::error::Result;
 use crate::params::Params;
-use aws_sdk_cognitoidentityprovider::types::CodeDeliveryDetailsType;
-use serde_json::{json, Map, Value};
-
-/// `{ CodeDeliveryDetails: { Destination, DeliveryMedium, AttributeName } }`: where a code went,
-/// as the original passed on Cognito's answer (absent fields left out).
-pub fn code_delivery(details: Option<&CodeDeliveryDetailsType>) -> Value {
-    let mut out = Map::new();
-    if let Some(d) = details {
-        if let Some(v) = d.destination() {
-            out.insert("Destination".into(), v.into());
-        }
-        if let Some(v) = d.delivery_medium() {
-            out.insert("DeliveryMedium".into(), v.as_str().into());
-        }
-        if let Some(v) = d.attribute_name() {
-            out.insert("AttributeName".into(), v.into());
-        }
-    }
-    json!({ "CodeDeliveryDetails": out })
-}
+use crate::results::{CodeDelivery, Done, SignedUp};
 
 /// `signup({ username, password, attributes? })` resolves `{ username }`.
-pub async fn signup(cognito: &Cognito, params: &Params) -> Result<Value> {
+pub async fn signup(cognito: &Cognito, params: &Params) -> Result<SignedUp> {
     let username = params.string("username")?;
     let password = params.string("password")?;
     let attributes = params.attribute_list("attributes")?.unwrap_or_default();
@@ -40,12 +21,14 @@ pub async fn signup(cognito: &Cognito, params: &Params) -> Result<Value> {
         .set_secret_hash(cognito.config.secret_hash(username))
         .send()
         .await?;
-    Ok(json!({ "username": username }))
+    Ok(SignedUp {
+        username: username.to_owned(),
+    })
 }
 
 /// `signupConfirm({ username, confirmationCode })`; an alias (email, phone) already held by another
 /// user moves to this one, as the original asked (ForceAliasCreation).
-pub async fn signup_confirm(cognito: &Cognito, params: &Params) -> Result<&'static str> {
+pub async fn signup_confirm(cognito: &Cognito, params: &Params) -> Result<Done> {
     let username = params.string("username")?;
     let code = params.string("confirmationCode")?;
     cognito
@@ -58,11 +41,11 @@ pub async fn signup_confirm(cognito: &Cognito, params: &Params) -> Result<&'stat
         .set_secret_hash(cognito.config.secret_hash(username))
         .send()
         .await?;
-    Ok(crate::SUCCESS)
+    Ok(Done)
 }
 
 /// `signupResend({ username })`
-pub async fn signup_resend(cognito: &Cognito, params: &Params) -> Result<Value> {
+pub async fn signup_resend(cognito: &Cognito, params: &Params) -> Result<CodeDelivery> {
     let username = params.string("username")?;
     let out = cognito
         .client
@@ -72,5 +55,5 @@ pub async fn signup_resend(cognito: &Cognito, params: &Params) -> Result<Value> 
         .set_secret_hash(cognito.config.secret_hash(username))
         .send()
         .await?;
-    Ok(code_delivery(out.code_delivery_details()))
+    Ok(CodeDelivery::from(out.code_delivery_details()))
 }

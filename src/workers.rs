@@ -1,10 +1,9 @@
 //! The threads that do the SRP math: all cores but one, standing back for the Node thread (module
-//! `sched`: nice 10 and a long slice request). A login's math is 1-2 ms of pure CPU; at the same
-//! priority, a burst of logins kept both cores busy and the kernel let the woken Node thread wait
-//! out a whole time slice (2-5 ms, seen with `perf sched`), so every other request of the process
-//! waited too. With a yield between two jobs and `sched`'s settings, the Node thread gets a core
-//! back far sooner (event-loop p99 during 64 logins: 4.8 -> under 2 ms); the math still gets
-//! every cycle the process does not need.
+//! `sched`: nice 10 and a long slice request). A login's math is milliseconds of pure CPU; at the
+//! same priority, a burst of logins would keep every core busy and make the woken Node thread
+//! wait out a whole time slice, and every other request of the process with it. With a yield
+//! between two jobs and `sched`'s settings the Node thread gets a core back at once; the math
+//! still gets every cycle the process does not need.
 #![forbid(unsafe_code)]
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

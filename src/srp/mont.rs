@@ -1,9 +1,8 @@
 //! The Montgomery products of a login's exponentiations, in AWS-LC (assembly multiplication and
 //! squaring with mulx/adx; AWS-LC is already linked for TLS): both g^e through the fixed-base
-//! table and S = base^(a + u·x) are loops of these products, driven from `srp`. Against
-//! crypto-bigint's own products: 0.41 -> 0.29 ms for A = g^a; S's exponentiation costs what
-//! AWS-LC's `BN_mod_exp_mont_consttime` did (criterion: claim 1.30 ms either way) and, unlike it,
-//! can yield the core between windows.
+//! table and S = base^(a + u·x) are loops of these products, driven from `exp`. They are faster
+//! than crypto-bigint's own, and, unlike AWS-LC's whole exponentiation, leave `exp` free to yield
+//! the core between windows.
 //!
 //! Products take the constant-time `bn_mul_mont` path only for operands of the modulus' full
 //! width, which every operand here has (each is loaded from 384 bytes, and each result keeps the
@@ -87,7 +86,7 @@ impl Drop for Scratch {
 }
 
 static MODULUS: LazyLock<Option<Modulus>> = LazyLock::new(|| {
-    let n = Owned::from_be(&crate::srp::modulus_be())?;
+    let n = Owned::from_be(&super::group::modulus_be())?;
     let scratch = Scratch::new()?;
     // SAFETY: `n` is a valid odd BIGNUM and `scratch` a live context.
     let mont = unsafe { ffi::BN_MONT_CTX_new_consttime(n.0, scratch.0) };

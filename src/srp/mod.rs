@@ -3,237 +3,26 @@
 //! Derived Key", HMAC claim. Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is
 //! constant-time with a public bit bound: powers of g through a fixed-base table read whole, S
 //! through fixed windows over a table of the base's powers, also read whole; the Montgomery
-//! products of both run in AWS-LC (module `bignum`).
+//! products of both run in AWS-LC (module `mont`).
 //!
 //! The big-number work is CPU-bound (milliseconds): callers run it on the SRP workers.
-#![forbid(unsafe_code)]
+// Unsafe code only in `mont`, around the AWS-LC calls; the crate denies it everywhere else.
 
-use crate::bignum::MontProduct;
+mod exp;
+mod group;
+mod mont;
+
 use crate::error::{Error, Result};
 use base64::Engine as _;
-use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Choice, CtAssign, EncodedUint, Odd, U3072};
+use crypto_bigint::U3072;
+use exp::{g_pow, pow_sliced};
+use group::{
+    hash_to_uint, pad, to_hex, uint_from_be, uint_from_hex, Monty, GROUP, HASH_BITS, SMALL_A_BITS,
+};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use std::sync::LazyLock;
 use zeroize::{Zeroize, Zeroizing};
-
-const LIMBS: usize = U3072::LIMBS;
-const BYTES: usize = 384;
-type Monty = FixedMontyForm<LIMBS>;
-
-/// RFC 5054's 3072-bit prime; the generator is 2.
-const N_HEX: &str = concat!(
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD",
-    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F",
-    "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
-    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510",
-    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
-    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C",
-    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
-);
-
-/// `a` has 512 random bits, where amazon-cognito-identity-js draws 1024. A Diffie-Hellman exponent
-/// needs twice the security level in bits (RFC 5054 asks for at least 256; RFC 3526 gives 260-320
-/// for its 3072-bit group): 512 bits leave the exponent stronger than the ~128-bit group itself.
-/// S's exponent `a + u·x` is 513 bits wide whatever `a` is (u·x alone has 512), so 1024-bit `a`
-/// bought no security and doubled both exponentiations of a login. Cognito sees only A.
-const SMALL_A_BITS: u32 = 512;
-/// `u` and `x` are SHA-256 outputs.
-const HASH_BITS: u32 = 256;
-
-struct Group {
-    params: FixedMontyParams<LIMBS>,
-    g: Monty,
-    /// k = H(padHex(N) || padHex(g)), in Montgomery form.
-    k: Monty,
-}
-
-static GROUP: LazyLock<Group> = LazyLock::new(|| {
-    let n = U3072::from_be_hex(N_HEX);
-    let params = FixedMontyParams::new_vartime(Odd::new(n).expect("N is odd"));
-    let g = U3072::from_u8(2);
-    let k = uint_from_be(
-        &Sha256::new()
-            .chain_update(pad(&n))
-            .chain_update(pad(&g))
-            .finalize(),
-    )
-    .expect("a hash fits");
-    Group {
-        params,
-        g: Monty::new(&g, &params),
-        k: Monty::new(&k, &params),
-    }
-});
-
-/// Window of the fixed-base table, in bits (at most 8).
-const WINDOW: u32 = 5;
-const ROW: usize = 1 << WINDOW;
-
-/// g^(j · 2^(WINDOW·i)) mod N in Montgomery form, for every window i of a SMALL_A_BITS exponent and
-/// every digit j: g^e is then one multiplication per window and no squaring, about 5x fewer
-/// operations than a ladder. Built once (3,296 multiplications, 1.2 MiB), on the first login.
-static G_TABLE: LazyLock<Vec<[U3072; ROW]>> = LazyLock::new(|| {
-    let group = &*GROUP;
-    let one = Monty::one(&group.params);
-    let mut base = group.g;
-    (0..SMALL_A_BITS.div_ceil(WINDOW))
-        .map(|_| {
-            let mut row = [*one.as_montgomery(); ROW];
-            let mut acc = one;
-            for entry in row.iter_mut().skip(1) {
-                acc = acc.mul(&base);
-                *entry = *acc.as_montgomery();
-            }
-            base = acc.mul(&base);
-            row
-        })
-        .collect()
-});
-
-/// g^exponent mod N for an exponent below 2^bits (bits <= SMALL_A_BITS, public), in constant time:
-/// every window reads its whole table row and does one Montgomery multiplication (in AWS-LC,
-/// 1.7x faster than crypto-bigint's). None only if AWS-LC fails to allocate.
-fn g_pow(exponent: &U3072, bits: u32) -> Option<Monty> {
-    assert!(bits <= SMALL_A_BITS, "the table covers {SMALL_A_BITS} bits");
-    let bytes = Zeroizing::new(exponent.to_le_bytes());
-    let mut product = MontProduct::new(&Monty::one(&GROUP.params).as_montgomery().to_le_bytes())?;
-    for (i, row) in G_TABLE
-        .iter()
-        .take(bits.div_ceil(WINDOW) as usize)
-        .enumerate()
-    {
-        product.mul(&select(row, digit(&bytes, i))[..])?;
-    }
-    from_product(&product)
-}
-
-/// Windows of a varying-base exponentiation between two yields of the thread: about 0.25 ms.
-const WINDOWS_PER_SLICE: usize = 25;
-
-/// base^exponent mod N for an exponent below 2^bits (a public bound), in constant time: fixed
-/// windows over a table of base^0..base^31, read whole for every window; five squarings and one
-/// product per window, in AWS-LC. S's exponentiation is the one piece of a login too long to run
-/// in one go (about 1 ms): the thread yields every WINDOWS_PER_SLICE windows, so a woken Node
-/// thread that finds this core busy waits for a slice, not for the whole exponentiation (AWS-LC's
-/// own exponentiation, used before, cost the same CPU but could not be cut). None only if AWS-LC
-/// fails to allocate.
-fn pow_sliced(base: &Monty, exponent: &U3072, bits: u32) -> Option<Monty> {
-    let one = *Monty::one(&GROUP.params).as_montgomery();
-    let base = Zeroizing::new(base.as_montgomery().to_le_bytes());
-    let mut table = Zeroizing::new([one; ROW]);
-    let mut powers = MontProduct::new(&one.to_le_bytes())?;
-    for entry in table.iter_mut().skip(1) {
-        powers.mul(&base[..])?;
-        *entry = U3072::from_le_slice(&Zeroizing::new(powers.value()?)[..]);
-    }
-    let bytes = Zeroizing::new(exponent.to_le_bytes());
-    let windows = bits.div_ceil(WINDOW).max(1) as usize;
-    let mut product = MontProduct::new(&select(&table, digit(&bytes, windows - 1))[..])?;
-    for (done, i) in (0..windows - 1).rev().enumerate() {
-        if done % WINDOWS_PER_SLICE == WINDOWS_PER_SLICE - 1 {
-            std::thread::yield_now();
-        }
-        for _ in 0..WINDOW {
-            product.square()?;
-        }
-        product.mul(&select(&table, digit(&bytes, i))[..])?;
-    }
-    from_product(&product)
-}
-
-/// Window `i` of a little-endian exponent: the WINDOW bits from bit i·WINDOW, read from the two
-/// bytes they can straddle (public positions).
-fn digit(exponent_le: &[u8], i: usize) -> u32 {
-    let bit = i * WINDOW as usize;
-    let low = u32::from(exponent_le.get(bit / 8).copied().unwrap_or(0));
-    let high = u32::from(exponent_le.get(bit / 8 + 1).copied().unwrap_or(0));
-    ((low | (high << 8)) >> (bit % 8)) & (ROW as u32 - 1)
-}
-
-/// row[digit] as 384 little-endian bytes, in constant time: every entry is read.
-fn select(row: &[U3072; ROW], digit: u32) -> Zeroizing<EncodedUint<LIMBS>> {
-    let mut entry = Zeroizing::new(U3072::ZERO);
-    for (j, candidate) in row.iter().enumerate() {
-        entry.ct_assign(candidate, Choice::from_u32_eq(j as u32, digit));
-    }
-    Zeroizing::new(entry.to_le_bytes())
-}
-
-/// A product in Montgomery form back into crypto-bigint's form (the same R).
-fn from_product(product: &MontProduct) -> Option<Monty> {
-    let out = Zeroizing::new(product.value()?);
-    Some(Monty::from_montgomery(
-        U3072::from_le_slice(&out[..]),
-        &GROUP.params,
-    ))
-}
-
-/// Big-endian bytes of any length (up to 384) into a U3072.
-fn uint_from_be(bytes: &[u8]) -> Option<U3072> {
-    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    let bytes = &bytes[start..];
-    if bytes.len() > BYTES {
-        return None;
-    }
-    let mut buf = Zeroizing::new([0u8; BYTES]);
-    buf[BYTES - bytes.len()..].copy_from_slice(bytes);
-    Some(U3072::from_be_slice(&buf[..]))
-}
-
-fn uint_from_hex(hex: &str) -> Option<U3072> {
-    let hex = hex.trim_start_matches('0');
-    if hex.len() > BYTES * 2 || !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    let padded = format!("{hex:0>768}");
-    let mut bytes = Zeroizing::new([0u8; BYTES]);
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&padded[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(U3072::from_be_slice(&bytes[..]))
-}
-
-/// The reference's `padHex`: minimal big-endian bytes, with a 0x00 prepended when the top bit is
-/// set (Java's `BigInteger.toByteArray`). Zero is one 0x00 byte.
-fn pad(value: &U3072) -> Vec<u8> {
-    let bytes = value.to_be_bytes();
-    let start = bytes.iter().position(|&b| b != 0).unwrap_or(BYTES - 1);
-    let mut out = Vec::with_capacity(BYTES + 1 - start);
-    if bytes[start] & 0x80 != 0 {
-        out.push(0);
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out
-}
-
-/// `A.toString(16)`: lowercase hex without leading zeros.
-fn to_hex(value: &U3072) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let hex: String = value
-        .to_be_bytes()
-        .iter()
-        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
-        .map(char::from)
-        .collect();
-    let trimmed = hex.trim_start_matches('0');
-    if trimmed.is_empty() {
-        "0".into()
-    } else {
-        trimmed.into()
-    }
-}
-
-fn hash_to_uint(parts: &[&[u8]]) -> U3072 {
-    let mut h = Sha256::new();
-    for part in parts {
-        h.update(part);
-    }
-    uint_from_be(&h.finalize()).expect("a hash fits")
-}
 
 /// What Cognito's PASSWORD_VERIFIER challenge carries.
 pub struct VerifierChallenge<'a> {
@@ -376,13 +165,6 @@ fn compute_x(salt: &U3072, pool_name: &str, user_id: &str, password: &str) -> Ze
     Zeroizing::new(x)
 }
 
-/// N as 384 big-endian bytes.
-pub(crate) fn modulus_be() -> [u8; BYTES] {
-    let mut out = [0u8; BYTES];
-    out.copy_from_slice(&GROUP.params.modulus().as_ref().to_be_bytes());
-    out
-}
-
 /// AWS-LC could not allocate.
 fn math_failed() -> Error {
     Error::internal("the SRP exponentiation failed")
@@ -449,11 +231,13 @@ pub fn now_timestamp() -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::group::N_HEX;
     use super::*;
+    use crate::error::code;
     use serde_json::Value;
 
     fn vectors() -> Value {
-        serde_json::from_str(include_str!("../testdata/srp-vectors.json")).unwrap()
+        serde_json::from_str(include_str!("../../testdata/srp-vectors.json")).unwrap()
     }
 
     fn hex_of_padded(value: &U3072) -> String {
@@ -564,7 +348,7 @@ mod tests {
     #[test]
     fn reproduces_the_reference_with_a_512_bit_a() {
         let v: Value =
-            serde_json::from_str(include_str!("../testdata/srp-short-a-vectors.json")).unwrap();
+            serde_json::from_str(include_str!("../../testdata/srp-short-a-vectors.json")).unwrap();
         let cases = v["vectors"].as_array().unwrap();
         assert_eq!(cases.len(), 3);
         for case in cases {
@@ -662,7 +446,7 @@ mod tests {
                     now_timestamp(),
                 )
                 .unwrap_err();
-            assert_eq!(err.code, "UnknownError");
+            assert_eq!(err.code, code::UNKNOWN);
             assert!(err.message.contains("SRP_B"));
         }
     }

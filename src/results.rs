@@ -1,0 +1,210 @@
+//! The shapes methods resolve with, one `Serialize` type each, as the original's callers read
+//! them (its PascalCase keys where it passed Cognito's answer on, camelCase where it made its own).
+#![forbid(unsafe_code)]
+
+use aws_sdk_cognitoidentityprovider::primitives::DateTime;
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, CodeDeliveryDetailsType, DeviceType, UserStatusType, UserType,
+};
+use serde::{Serialize, Serializer};
+
+/// What the original resolved with when Cognito had nothing more to say: `'SUCCESS'`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Done;
+
+impl Serialize for Done {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("SUCCESS")
+    }
+}
+
+/// `{ Name, Value }`, a user or device attribute as Cognito names it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Attribute {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// Cognito's attributes in the `{ Name, Value }` shape.
+pub fn attributes(list: &[AttributeType]) -> Vec<Attribute> {
+    list.iter()
+        .map(|a| Attribute {
+            name: a.name().to_owned(),
+            value: a.value().map(str::to_owned),
+        })
+        .collect()
+}
+
+/// `{ CodeDeliveryDetails: { Destination, DeliveryMedium, AttributeName } }`: where a code went,
+/// as the original passed on Cognito's answer (absent fields left out).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CodeDelivery {
+    code_delivery_details: DeliveryDetails,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeliveryDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    destination: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delivery_medium: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attribute_name: Option<String>,
+}
+
+impl CodeDelivery {
+    pub fn from(details: Option<&CodeDeliveryDetailsType>) -> Self {
+        let details = details.map_or_else(DeliveryDetails::default, |d| DeliveryDetails {
+            destination: d.destination().map(str::to_owned),
+            delivery_medium: d.delivery_medium().map(|m| m.as_str().to_owned()),
+            attribute_name: d.attribute_name().map(str::to_owned),
+        });
+        Self {
+            code_delivery_details: details,
+        }
+    }
+}
+
+/// `signup`'s `{ username }`.
+#[derive(Debug, Serialize)]
+pub struct SignedUp {
+    pub username: String,
+}
+
+/// `getMfa`'s `[{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]` when SMS MFA is on,
+/// else `null` (the original's MFAOptions).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct MfaOptions(Option<[SmsMfa; 1]>);
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SmsMfa {
+    delivery_medium: &'static str,
+    attribute_name: &'static str,
+}
+
+impl MfaOptions {
+    pub fn sms(on: bool) -> Self {
+        Self(on.then_some([SmsMfa {
+            delivery_medium: "SMS",
+            attribute_name: "phone_number",
+        }]))
+    }
+}
+
+/// An authenticator app's secret and the `otpauth://` URI a QR code shows; within a login, the
+/// session to answer MFA_SETUP with.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TotpSecret {
+    pub secret_code: String,
+    pub otpauth_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_session: Option<String>,
+}
+
+/// `listDevices`' `{ DeviceKey, DeviceAttributes, LastAuthenticatedDate }` (seconds).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Device {
+    device_key: Option<String>,
+    device_attributes: Vec<Attribute>,
+    last_authenticated_date: Option<i64>,
+}
+
+impl From<&DeviceType> for Device {
+    fn from(d: &DeviceType) -> Self {
+        Self {
+            device_key: d.device_key().map(str::to_owned),
+            device_attributes: attributes(d.device_attributes()),
+            last_authenticated_date: d.device_last_authenticated_date().map(DateTime::secs),
+        }
+    }
+}
+
+/// A user as the admin calls resolve it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminUser {
+    username: Option<String>,
+    attributes: Vec<Attribute>,
+    enabled: bool,
+    user_status: Option<String>,
+    /// Seconds since the epoch.
+    created_at: Option<i64>,
+}
+
+impl AdminUser {
+    pub fn new(
+        username: Option<&str>,
+        attrs: &[AttributeType],
+        enabled: bool,
+        status: Option<&UserStatusType>,
+        created: Option<&DateTime>,
+    ) -> Self {
+        Self {
+            username: username.map(str::to_owned),
+            attributes: attributes(attrs),
+            enabled,
+            user_status: status.map(|s| s.as_str().to_owned()),
+            created_at: created.map(DateTime::secs),
+        }
+    }
+}
+
+impl From<&UserType> for AdminUser {
+    fn from(user: &UserType) -> Self {
+        Self::new(
+            user.username(),
+            user.attributes(),
+            user.enabled(),
+            user.user_status(),
+            user.user_create_date(),
+        )
+    }
+}
+
+/// `listUsers`' page: `{ users, paginationToken }`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPage {
+    pub users: Vec<AdminUser>,
+    pub pagination_token: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, to_value};
+
+    #[test]
+    fn shapes_as_the_original_resolved_them() {
+        assert_eq!(to_value(Done).unwrap(), json!("SUCCESS"));
+        assert_eq!(to_value(MfaOptions::sms(false)).unwrap(), json!(null));
+        assert_eq!(
+            to_value(MfaOptions::sms(true)).unwrap(),
+            json!([{ "DeliveryMedium": "SMS", "AttributeName": "phone_number" }])
+        );
+        assert_eq!(
+            to_value(CodeDelivery::from(None)).unwrap(),
+            json!({ "CodeDeliveryDetails": {} })
+        );
+        let email = CodeDeliveryDetailsType::builder()
+            .destination("a***@e***")
+            .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Email)
+            .build();
+        assert_eq!(
+            to_value(CodeDelivery::from(Some(&email))).unwrap(),
+            json!({ "CodeDeliveryDetails": { "Destination": "a***@e***", "DeliveryMedium": "EMAIL" } })
+        );
+        let attrs = [AttributeType::builder().name("email").build().unwrap()];
+        assert_eq!(
+            to_value(AdminUser::new(Some("u"), &attrs, true, None, None)).unwrap(),
+            json!({ "username": "u", "attributes": [{ "Name": "email", "Value": null }], "enabled": true, "userStatus": null, "createdAt": null })
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! InitiateAuth, the request every flow starts with (a login, a refresh), and what Cognito
+//! answers it or a challenge's answer with: a [`Step`].
+#![forbid(unsafe_code)]
+
+use crate::client::Cognito;
+use crate::error::Result;
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, AuthenticationResultType, ChallengeNameType,
+};
+use std::collections::HashMap;
+
+/// One answer of InitiateAuth or RespondToAuthChallenge.
+#[derive(Default)]
+pub struct Step {
+    pub challenge: Option<ChallengeNameType>,
+    pub session: Option<String>,
+    pub parameters: HashMap<String, String>,
+    pub result: Option<AuthenticationResultType>,
+}
+
+impl From<InitiateAuthOutput> for Step {
+    fn from(out: InitiateAuthOutput) -> Self {
+        Self {
+            challenge: out.challenge_name,
+            session: out.session,
+            parameters: out.challenge_parameters.unwrap_or_default(),
+            result: out.authentication_result,
+        }
+    }
+}
+
+impl From<RespondToAuthChallengeOutput> for Step {
+    fn from(out: RespondToAuthChallengeOutput) -> Self {
+        Self {
+            challenge: out.challenge_name,
+            session: out.session,
+            parameters: out.challenge_parameters.unwrap_or_default(),
+            result: out.authentication_result,
+        }
+    }
+}
+
+/// InitiateAuth of `flow` for `username` (the name SECRET_HASH is computed with).
+pub async fn initiate(
+    cognito: &Cognito,
+    flow: AuthFlowType,
+    username: &str,
+    parameters: impl IntoIterator<Item = (&str, String)>,
+) -> Result<Step> {
+    let out = cognito
+        .client
+        .initiate_auth()
+        .client_id(&cognito.config.client_id)
+        .auth_flow(flow)
+        .set_auth_parameters(Some(cognito.auth_parameters(username, parameters)))
+        .send()
+        .await?;
+    Ok(out.into())
+}
