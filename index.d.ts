@@ -66,13 +66,7 @@ declare namespace cognitoUserPool {
   }
 
   export type NextStepName =
-    | 'MFA_AUTH'
-    | 'NEW_PASSWORD_REQUIRED'
-    | 'SOFTWARE_TOKEN_MFA'
-    | 'SELECT_MFA_TYPE'
-    | 'MFA_SETUP'
-    | 'EMAIL_OTP'
-    | 'CUSTOM_CHALLENGE'
+    'MFA_AUTH' | 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SELECT_MFA_TYPE' | 'MFA_SETUP' | 'EMAIL_OTP' | 'CUSTOM_CHALLENGE'
 
   export interface NextStep {
     nextStep: NextStepName
@@ -108,7 +102,12 @@ declare namespace cognitoUserPool {
     signupResend: Method<{ username: string }, CodeDelivery>
     login: Method<{ username: string; password: string }, LoginResult>
     loginMfa: Method<
-      { username: string; loginSession: string; mfaCode: string; /** Only for a session obtained elsewhere: which challenge it holds. */ mfaType?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' },
+      {
+        username: string
+        loginSession: string
+        mfaCode: string
+        /** Only for a session obtained elsewhere: which challenge it holds. */ mfaType?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP'
+      },
       LoginResult
     >
     loginNewPasswordRequired: Method<
@@ -153,7 +152,10 @@ declare namespace cognitoUserPool {
      * resolves its claims, else a {@link VerifyErrorCode}. */
     verifyToken: Method<{ token: string; tokenUse?: 'id' | 'access'; graceSeconds?: number }, Claims>
     /** Answers SELECT_MFA_TYPE with the factor the user picked. */
-    loginSelectMfaType: Method<{ username: string; loginSession: string; mfaType: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' }, LoginResult>
+    loginSelectMfaType: Method<
+      { username: string; loginSession: string; mfaType: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' },
+      LoginResult
+    >
     /** Answers a CUSTOM_CHALLENGE set by the pool's Lambda triggers. */
     loginCustomChallenge: Method<{ username: string; loginSession: string; answer: string }, LoginResult>
     /** MFA_SETUP step: starts enrolling an authenticator app within the login. */
@@ -173,7 +175,10 @@ declare namespace cognitoUserPool {
       AdminUser
     >
     adminGetUser: Method<{ username: string }, AdminUser>
-    listUsers: Method<{ filter?: string; limit?: number; paginationToken?: string }, { users: AdminUser[]; paginationToken?: string | null }>
+    listUsers: Method<
+      { filter?: string; limit?: number; paginationToken?: string },
+      { users: AdminUser[]; paginationToken?: string | null }
+    >
     adminListGroupsForUser: Method<{ username: string }, string[]>
     adminDeleteUser: Method<{ username: string }, 'SUCCESS'>
     adminDisableUser: Method<{ username: string }, 'SUCCESS'>
@@ -249,7 +254,11 @@ declare namespace cognitoUserPool {
     graceSeconds?: number
     /** Runs after every other check; what it throws is what verify rejects with. Must be
      * synchronous for `verifySync`. */
-    customJwtCheck?: (input: { header: Record<string, unknown>; payload: Claims; jwk: Record<string, unknown> | null }) => void | Promise<void>
+    customJwtCheck?: (input: {
+      header: Record<string, unknown>
+      payload: Claims
+      jwk: Record<string, unknown> | null
+    }) => void | Promise<void>
     /** Where the pool's keys are fetched (default: Cognito's JWKS URL for the pool). */
     jwksUri?: string
     /** The pool's keys, given instead of fetched (tests, air-gapped services). */
@@ -271,7 +280,9 @@ declare namespace cognitoUserPool {
 
   /** A verifier of one pool's tokens, or of several pools' (each with its own checks). Never
    * throws: bad options are reported by every verification. */
-  export function createVerifier(options: (VerifierOptions & { /** JWKS fetch timeout, ms (default 3000). */ timeout?: number }) | VerifierOptions[]): Verifier
+  export function createVerifier(
+    options: (VerifierOptions & { /** JWKS fetch timeout, ms (default 3000). */ timeout?: number }) | VerifierOptions[],
+  ): Verifier
 
   /** The same factory, for `import cognitoUserPool from 'cognito-user-pool'`. */
   const _default: typeof cognitoUserPool

@@ -16,7 +16,7 @@ function loadBinding() {
     const target = `${platform}-${arch}${abi[platform] || ''}`
     // A binary that was found but would not load (an older glibc, say) says why in its own error.
     let found = cause && cause.cause
-    while (found && /^Cannot find module/.test(found.message)) found = found.cause
+    while (found && String(found.message).startsWith('Cannot find module')) found = found.cause
     const why = found ? ` Loading it failed: ${found.message.split('\n')[0]}.` : ''
     const err = new Error(
       `cognito-user-pool: no native binary loaded for ${target} (Node ${version}).${why} It comes as the optional ` +
@@ -184,7 +184,9 @@ async function run(native, method, params) {
   try {
     answer = JSON.parse(await native.call(method, json))
   } catch {
-    return [makeError({ code: 'InternalErrorException', message: 'cognito-user-pool could not run the call', statusCode: 500, retryable: false })]
+    return [
+      makeError({ code: 'InternalErrorException', message: 'cognito-user-pool could not run the call', statusCode: 500, retryable: false }),
+    ]
   }
   return answer.error ? [makeError(answer.error)] : [null, answer.ok]
 }
@@ -223,7 +225,13 @@ class CognitoUserPool {
   verifier(options) {
     const pool = JSON.parse(this.#poolData) || {}
     const defaults = { userPoolId: pool.UserPoolId, clientId: pool.ClientId, tokenUse: null, jwksUri: pool.jwksUrl, timeout: pool.timeout }
-    return new Verifier(options === undefined ? defaults : options && typeof options === 'object' && !Array.isArray(options) ? { ...defaults, ...options } : options)
+    return new Verifier(
+      options === undefined
+        ? defaults
+        : options && typeof options === 'object' && !Array.isArray(options)
+          ? { ...defaults, ...options }
+          : options,
+    )
   }
 
   static {
@@ -247,7 +255,7 @@ function readVerifierOptions(options) {
   const checks = new Map()
   const pools = []
   for (const [i, entry] of list.entries()) {
-    if (entry === null || typeof entry !== 'object') return { why: 'the verifier\'s options must be an object or an array of them' }
+    if (entry === null || typeof entry !== 'object') return { why: "the verifier's options must be an object or an array of them" }
     const picked = {}
     for (const key of VERIFIER_KEYS) if (key in entry) picked[key] = entry[key] === undefined ? null : entry[key]
     const { customJwtCheck } = entry
@@ -261,7 +269,7 @@ function readVerifierOptions(options) {
   try {
     return { json: JSON.stringify({ pools, timeout }), checks }
   } catch {
-    return { why: 'the verifier\'s options could not be read as JSON' }
+    return { why: "the verifier's options could not be read as JSON" }
   }
 }
 

@@ -114,15 +114,30 @@ test('row "getters that throw": refused only when the method reads that field', 
     },
   }
   t.truthy((await pool.login(params)).accessToken)
-  await refused(t, pool.login({ username: user.username, get password() { throw new Error('no') } }), 'password cannot be read')
+  await refused(
+    t,
+    pool.login({
+      username: user.username,
+      get password() {
+        throw new Error('no')
+      },
+    }),
+    'password cannot be read',
+  )
 })
 
 test('row "login password as a number": read as its decimal string, as the SRP math did', async (t) => {
   const { UserPool } = await admin('CreateUserPool', {
     PoolName: unique('digits'),
-    Policies: { PasswordPolicy: { MinimumLength: 8, RequireUppercase: false, RequireLowercase: false, RequireNumbers: true, RequireSymbols: false } },
+    Policies: {
+      PasswordPolicy: { MinimumLength: 8, RequireUppercase: false, RequireLowercase: false, RequireNumbers: true, RequireSymbols: false },
+    },
   })
-  const { UserPoolClient } = await admin('CreateUserPoolClient', { UserPoolId: UserPool.Id, ClientName: unique('c'), ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })
+  const { UserPoolClient } = await admin('CreateUserPoolClient', {
+    UserPoolId: UserPool.Id,
+    ClientName: unique('c'),
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  })
   const poolData = { UserPoolId: UserPool.Id, ClientId: UserPoolClient.ClientId, endpoint: URL }
   const pool = cognitoUserPool(poolData)
   const username = unique('digits')
@@ -150,12 +165,22 @@ test('row "attributes that are not an array": ignored, as the original\'s Array.
 test('row "loginNewPasswordRequired attributes": the original\'s { name: value } object, or a list', async (t) => {
   const { pool, poolData } = t.context
   const username = unique('newpw')
-  await admin('AdminCreateUser', { UserPoolId: poolData.UserPoolId, Username: username, TemporaryPassword: 'Temp-Pass-1!', MessageAction: 'SUPPRESS' })
+  await admin('AdminCreateUser', {
+    UserPoolId: poolData.UserPoolId,
+    Username: username,
+    TemporaryPassword: 'Temp-Pass-1!',
+    MessageAction: 'SUPPRESS',
+  })
   const first = await pool.login({ username, password: 'Temp-Pass-1!' })
   t.is(first.nextStep, 'NEW_PASSWORD_REQUIRED')
   // fakecloud ignores the `userAttributes.*` answers of NEW_PASSWORD_REQUIRED (its source reads
   // none), so what is checked here is that the object form is taken and the challenge answered.
-  const tokens = await pool.loginNewPasswordRequired({ username, loginSession: first.loginSession, newPassword: PASSWORD, attributes: { name: 'New Name' } })
+  const tokens = await pool.loginNewPasswordRequired({
+    username,
+    loginSession: first.loginSession,
+    newPassword: PASSWORD,
+    attributes: { name: 'New Name' },
+  })
   t.truthy(tokens.accessToken)
 })
 
@@ -199,6 +224,7 @@ test('row "values JSON cannot carry": refused with the field named, nothing sent
   for (const [params, message] of cases) await refused(t, pool.login(params), message)
   await refused(t, pool.profileEdit({ ...user.auth, attributes: [{ Name: 'nickname', Value: NaN }] }), 'attributes[0].Value')
   await refused(t, pool.profileEdit({ ...user.auth, attributes: [cycle] }), 'attributes[0].Value')
+  // oxlint-disable-next-line unicorn/no-new-array -- a sparse array of ten million slots is the input under test
   await refused(t, pool.profileEdit({ ...user.auth, attributes: new Array(1e7) }), 'attributes cannot be an array of more than 1000 items')
   const revoked = Proxy.revocable({}, {})
   revoked.revoke()

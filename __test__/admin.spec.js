@@ -11,7 +11,12 @@ test('a backend manages users: create, get, list, password, groups, disable/enab
   const pool = cognitoUserPool(poolData)
   const username = unique('managed')
 
-  const created = await pool.adminCreateUser({ username, temporaryPassword: 'Temp-Pass-123!', suppressMessage: true, attributes: [{ Name: 'email', Value: `${username}@example.com` }] })
+  const created = await pool.adminCreateUser({
+    username,
+    temporaryPassword: 'Temp-Pass-123!',
+    suppressMessage: true,
+    attributes: [{ Name: 'email', Value: `${username}@example.com` }],
+  })
   t.is(created.username, username)
   t.is(created.userStatus, 'FORCE_CHANGE_PASSWORD')
   t.is((await pool.login({ username, password: 'Temp-Pass-123!' })).nextStep, 'NEW_PASSWORD_REQUIRED')
@@ -25,7 +30,10 @@ test('a backend manages users: create, get, list, password, groups, disable/enab
   t.truthy(tokens.accessToken)
 
   const listed = await pool.listUsers({ filter: `username = "${username}"`, limit: 10 })
-  t.deepEqual(listed.users.map((u) => u.username), [username])
+  t.deepEqual(
+    listed.users.map((u) => u.username),
+    [username],
+  )
 
   await admin('CreateGroup', { UserPoolId: poolData.UserPoolId, GroupName: 'editors' })
   t.is(await pool.adminAddUserToGroup({ username, groupName: 'editors' }), 'SUCCESS')

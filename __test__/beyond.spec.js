@@ -33,7 +33,10 @@ test('an app client with a secret: SECRET_HASH on signup, confirm, SRP login, re
   t.truthy((await pool.profile({ username: user.username, refreshToken: tokens.refreshToken })).length)
   await pool.passwordForgot({ username: user.username })
   const { confirmationCode } = await codes(poolData.UserPoolId, user.username)
-  t.is(await pool.passwordReset({ username: user.username, passwordResetCode: confirmationCode, newPassword: 'Brand-New-Pass-7!' }), 'SUCCESS')
+  t.is(
+    await pool.passwordReset({ username: user.username, passwordResetCode: confirmationCode, newPassword: 'Brand-New-Pass-7!' }),
+    'SUCCESS',
+  )
   const viaPassword = cognitoUserPool({ ...poolData, AuthFlow: 'USER_PASSWORD_AUTH' })
   t.truthy((await viaPassword.login({ username: user.username, password: 'Brand-New-Pass-7!' })).accessToken)
 
@@ -55,7 +58,10 @@ test('TOTP: associate gives a secret and an otpauth URI, verify enrols, login th
   const user = await loggedInUser(poolData)
   const { secretCode, otpauthUri } = await pool.totpAssociate({ ...user.auth, issuer: 'Acme Corp' })
   t.regex(secretCode, /^[A-Z2-7]+=*$/)
-  t.is(otpauthUri, `otpauth://totp/Acme%20Corp:${encodeURIComponent(user.username).replace(/-/g, '%2D')}?secret=${secretCode}&issuer=Acme%20Corp`)
+  t.is(
+    otpauthUri,
+    `otpauth://totp/Acme%20Corp:${encodeURIComponent(user.username).replace(/-/g, '%2D')}?secret=${secretCode}&issuer=Acme%20Corp`,
+  )
 
   const wrong = await t.throwsAsync(pool.totpVerify({ ...user.auth, totpCode: totp(secretCode, Date.now() - 600000) }))
   t.truthy(wrong.code)
@@ -122,7 +128,9 @@ test('MFA_SETUP: a pool that requires MFA asks a user without a factor to set on
   t.true(setup.otpauthUri.startsWith('otpauth://totp/Cognito:'))
   // fakecloud does not keep the session AssociateSoftwareToken returns for MFA_SETUP (a known gap
   // of the emulator): it refuses it, where Cognito would verify the code and answer with tokens.
-  const err = await t.throwsAsync(pool.loginMfaSetupVerify({ username: user.username, loginSession: setup.loginSession, totpCode: totp(setup.secretCode) }))
+  const err = await t.throwsAsync(
+    pool.loginMfaSetupVerify({ username: user.username, loginSession: setup.loginSession, totpCode: totp(setup.secretCode) }),
+  )
   t.is(err.code, 'NotAuthorizedException')
   t.is(err.message, 'Invalid session.')
 })

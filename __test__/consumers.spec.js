@@ -53,11 +53,16 @@ test('methods taken off the object: bound they work, unbound they answer a coded
   t.regex(err.message, /without its pool/)
 })
 
-test('errors serialise with code, name, message, statusCode, retryable and requestId, as the original\'s', async (t) => {
+test("errors serialise with code, name, message, statusCode, retryable and requestId, as the original's", async (t) => {
   const { pool } = t.context
   const server = await pool.login({ username: unique('nobody'), password: 'Wrong-Horse-1!' }).catch((e) => e)
   const json = JSON.parse(JSON.stringify(server))
-  t.deepEqual(Object.keys(json).filter((k) => k !== 'requestId').sort(), ['code', 'message', 'name', 'retryable', 'statusCode'])
+  t.deepEqual(
+    Object.keys(json)
+      .filter((k) => k !== 'requestId')
+      .sort(),
+    ['code', 'message', 'name', 'retryable', 'statusCode'],
+  )
   t.is(json.statusCode, 400)
   t.is(json.retryable, false)
   t.is(json.code, server.code)
@@ -66,7 +71,13 @@ test('errors serialise with code, name, message, statusCode, retryable and reque
   if ('requestId' in json) t.is(typeof json.requestId, 'string')
 
   const local = JSON.parse(JSON.stringify(await pool.login({ password: 'p' }).catch((e) => e)))
-  t.deepEqual(local, { message: 'username is required', code: 'InvalidParameterException', name: 'InvalidParameterException', statusCode: 400, retryable: false })
+  t.deepEqual(local, {
+    message: 'username is required',
+    code: 'InvalidParameterException',
+    name: 'InvalidParameterException',
+    statusCode: 400,
+    retryable: false,
+  })
 
   const offline = cognitoUserPool({ UserPoolId: 'us-east-1_Off1', ClientId: 'c', endpoint: 'http://127.0.0.1:9', timeout: 2000 })
   const network = JSON.parse(JSON.stringify(await offline.signupResend({ username: 'u' }).catch((e) => e)))
@@ -84,10 +95,14 @@ function authService(pool) {
   app.post('/login', (req, res) => pool.login(req.body, send(res)))
   // The session calls authenticate with the refresh token alone, username ''.
   app.get('/me', (req, res) => pool.profile({ username: '', refreshToken: req.get('x-refresh-token') }, send(res)))
-  app.post('/me/password', (req, res) => pool.passwordChange({ username: '', refreshToken: req.get('x-refresh-token'), ...req.body }, send(res)))
+  app.post('/me/password', (req, res) =>
+    pool.passwordChange({ username: '', refreshToken: req.get('x-refresh-token'), ...req.body }, send(res)),
+  )
   app.post('/logout', (req, res) => pool.logout({ username: '', refreshToken: req.get('x-refresh-token') }, send(res)))
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }))
+    const server = app.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }),
+    )
   })
 }
 
@@ -95,7 +110,8 @@ test('an Express service: statusCode becomes the HTTP status, res.send(err) carr
   const { pool, poolData } = t.context
   const user = await confirmedUser(poolData)
   const service = await authService(pool)
-  const post = (path, body, headers = {}) => fetch(service.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  const post = (path, body, headers = {}) =>
+    fetch(service.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
   try {
     const login = await post('/login', { username: user.username, password: user.password })
     t.is(login.status, 200)

@@ -34,9 +34,19 @@ async function faultProxy() {
       case '503':
         return json(res, 503, 'Service Unavailable')
       case 'throttle':
-        return json(res, 400, { __type: 'TooManyRequestsException', message: 'Too many requests' }, { 'x-amzn-errortype': 'TooManyRequestsException:' })
+        return json(
+          res,
+          400,
+          { __type: 'TooManyRequestsException', message: 'Too many requests' },
+          { 'x-amzn-errortype': 'TooManyRequestsException:' },
+        )
       case 'limit':
-        return json(res, 400, { __type: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' }, { 'x-amzn-errortype': 'LimitExceededException:' })
+        return json(
+          res,
+          400,
+          { __type: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' },
+          { 'x-amzn-errortype': 'LimitExceededException:' },
+        )
       case 'malformed':
         return json(res, 200, '{"ChallengeName": "PASSWORD_VERIFIER", ')
       case 'truncated':

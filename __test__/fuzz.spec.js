@@ -10,8 +10,43 @@ const cognitoUserPool = require('..')
 // Belt and braces: even a poolData without endpoint must not leave the machine.
 process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9'
 
-const FIELDS = ['username', 'password', 'attributes', 'confirmationCode', 'loginSession', 'mfaCode', 'newPassword', 'idToken', 'accessToken', 'refreshToken', 'enableMfa', 'attribute', 'phone_number', 'oldPassword', 'passwordResetCode', 'mfaType']
-const METHODS = ['signup', 'signupConfirm', 'signupResend', 'login', 'loginMfa', 'loginNewPasswordRequired', 'logout', 'refreshSession', 'getMfa', 'setMfa', 'profile', 'profileEdit', 'profileAttributeConfirm', 'profileEditPhoneNumber', 'passwordChange', 'passwordForgot', 'passwordReset']
+const FIELDS = [
+  'username',
+  'password',
+  'attributes',
+  'confirmationCode',
+  'loginSession',
+  'mfaCode',
+  'newPassword',
+  'idToken',
+  'accessToken',
+  'refreshToken',
+  'enableMfa',
+  'attribute',
+  'phone_number',
+  'oldPassword',
+  'passwordResetCode',
+  'mfaType',
+]
+const METHODS = [
+  'signup',
+  'signupConfirm',
+  'signupResend',
+  'login',
+  'loginMfa',
+  'loginNewPasswordRequired',
+  'logout',
+  'refreshSession',
+  'getMfa',
+  'setMfa',
+  'profile',
+  'profileEdit',
+  'profileAttributeConfirm',
+  'profileEditPhoneNumber',
+  'passwordChange',
+  'passwordForgot',
+  'passwordReset',
+]
 
 // Nothing listens on port 9: whatever passes validation ends in a quick NetworkError.
 const POOL_DATA = { UserPoolId: 'us-east-1_Fuzz1', ClientId: 'client1', endpoint: 'http://127.0.0.1:9', timeout: 1000 }
@@ -34,7 +69,11 @@ function callOnce(pool, method, params) {
 const paramsArb = fc.oneof(
   fc.anything(),
   fc.dictionary(fc.constantFrom(...FIELDS), fc.anything(), { maxKeys: 8 }),
-  fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(fc.string(), fc.constant(null), fc.array(fc.record({ Name: fc.anything(), Value: fc.anything() }))), { maxKeys: 8 }),
+  fc.dictionary(
+    fc.constantFrom(...FIELDS),
+    fc.oneof(fc.string(), fc.constant(null), fc.array(fc.record({ Name: fc.anything(), Value: fc.anything() }))),
+    { maxKeys: 8 },
+  ),
 )
 
 test('random params: one callback, a coded Error, no throw', async (t) => {
@@ -63,7 +102,10 @@ test('random poolData: the first call reports it, coded, through its callback', 
         fc.record({
           UserPoolId: fc.oneof(fc.anything(), fc.constant('us-east-1_Fuzz1')),
           ClientId: fc.oneof(fc.anything(), fc.constant('client1')),
-          endpoint: fc.oneof(fc.constant('http://127.0.0.1:9'), fc.anything().filter((v) => v !== undefined && v !== null && typeof v !== 'string')),
+          endpoint: fc.oneof(
+            fc.constant('http://127.0.0.1:9'),
+            fc.anything().filter((v) => v !== undefined && v !== null && typeof v !== 'string'),
+          ),
           timeout: fc.oneof(fc.anything(), fc.constant(1000)),
           AuthFlow: fc.anything(),
         }),

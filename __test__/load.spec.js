@@ -7,7 +7,7 @@ const test = require('ava')
 const cognitoUserPool = require('..')
 const { createPool, loggedInUser } = require('./helpers')
 
-test('1,000 concurrent mixed calls: each callback once, each result the caller\'s own', async (t) => {
+test("1,000 concurrent mixed calls: each callback once, each result the caller's own", async (t) => {
   const poolData = await createPool()
   // What is checked is correctness under load; a busy machine may take longer than the default
   // whole-call deadline to serve 1,000 calls at once.
@@ -19,23 +19,29 @@ test('1,000 concurrent mixed calls: each callback once, each result the caller\'
     const kind = ['profile', 'getMfa', 'login', 'refreshProfile', 'badParams'][i % 5]
     return { user, kind }
   })
-  const counts = new Array(plans.length).fill(0)
+  const counts = Array.from(plans, () => 0)
   const outcomes = await Promise.all(
-    plans.map(({ user, kind }, i) => new Promise((resolve) => {
-      const cb = (err, result) => {
-        counts[i] += 1
-        // Resolve a little later so a second invocation would still be counted.
-        if (counts[i] === 1) setTimeout(() => resolve({ err, result }), 10)
-      }
-      if (kind === 'profile') pool.profile(user.auth, cb)
-      else if (kind === 'getMfa') pool.getMfa(user.auth, cb)
-      else if (kind === 'login') pool.login({ username: user.username, password: user.password }, cb)
-      else if (kind === 'refreshProfile') pool.profile({ username: user.username, refreshToken: user.tokens.refreshToken }, cb)
-      else pool.profileEdit({ ...user.auth, attributes: [null] }, cb) // an item that is no { Name, Value }
-    })),
+    plans.map(
+      ({ user, kind }, i) =>
+        new Promise((resolve) => {
+          const cb = (err, result) => {
+            counts[i] += 1
+            // Resolve a little later so a second invocation would still be counted.
+            if (counts[i] === 1) setTimeout(() => resolve({ err, result }), 10)
+          }
+          if (kind === 'profile') pool.profile(user.auth, cb)
+          else if (kind === 'getMfa') pool.getMfa(user.auth, cb)
+          else if (kind === 'login') pool.login({ username: user.username, password: user.password }, cb)
+          else if (kind === 'refreshProfile') pool.profile({ username: user.username, refreshToken: user.tokens.refreshToken }, cb)
+          else pool.profileEdit({ ...user.auth, attributes: [null] }, cb) // an item that is no { Name, Value }
+        }),
+    ),
   )
 
-  t.true(counts.every((c) => c === 1), 'every callback exactly once')
+  t.true(
+    counts.every((c) => c === 1),
+    'every callback exactly once',
+  )
   const claims = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString())
   outcomes.forEach(({ err, result }, i) => {
     const { user, kind } = plans[i]

@@ -88,21 +88,28 @@ function threads() {
   })
 }
 
-;(process.platform === 'linux' ? test : test.skip)('after a login, the addon’s threads stand back for the Node thread, which is untouched', async (t) => {
-  const main = threads().find((th) => th.main)
-  const pool = cognitoUserPool(t.context.poolData)
-  const tokens = await pool.login({ username: t.context.user.username, password: t.context.user.password })
-  t.truthy(tokens.accessToken)
-  const all = threads()
-  const srp = all.filter((th) => th.name === 'cognito-srp')
-  const rt = all.filter((th) => th.name === 'cognito-rt')
-  t.true(srp.length >= 1, 'SRP threads exist')
-  t.true(rt.length >= 1, 'the async worker exists')
-  for (const th of srp) t.is(th.nice, Math.max(10, main.nice), 'SRP threads at nice 10')
-  for (const th of rt) t.is(th.nice, main.nice, 'the async worker keeps the process priority')
-  t.deepEqual(all.find((th) => th.main), main, 'the Node thread is as it was')
-  // Kernels with EEVDF custom slices (6.12+) report them; older ones ignore the request.
-  if (main.slice !== null && main.slice !== 10_000_000) {
-    for (const th of [...srp, ...rt]) t.is(th.slice, 10_000_000, `${th.name} asks for the long slice`)
-  }
-})
+;(process.platform === 'linux' ? test : test.skip)(
+  'after a login, the addon’s threads stand back for the Node thread, which is untouched',
+  async (t) => {
+    const main = threads().find((th) => th.main)
+    const pool = cognitoUserPool(t.context.poolData)
+    const tokens = await pool.login({ username: t.context.user.username, password: t.context.user.password })
+    t.truthy(tokens.accessToken)
+    const all = threads()
+    const srp = all.filter((th) => th.name === 'cognito-srp')
+    const rt = all.filter((th) => th.name === 'cognito-rt')
+    t.true(srp.length >= 1, 'SRP threads exist')
+    t.true(rt.length >= 1, 'the async worker exists')
+    for (const th of srp) t.is(th.nice, Math.max(10, main.nice), 'SRP threads at nice 10')
+    for (const th of rt) t.is(th.nice, main.nice, 'the async worker keeps the process priority')
+    t.deepEqual(
+      all.find((th) => th.main),
+      main,
+      'the Node thread is as it was',
+    )
+    // Kernels with EEVDF custom slices (6.12+) report them; older ones ignore the request.
+    if (main.slice !== null && main.slice !== 10_000_000) {
+      for (const th of [...srp, ...rt]) t.is(th.slice, 10_000_000, `${th.name} asks for the long slice`)
+    }
+  },
+)

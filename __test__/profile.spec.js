@@ -23,12 +23,33 @@ test('profile resolves plain [{ Name, Value }] objects', async (t) => {
 test('profileEdit updates, deletes null/undefined/empty values, and leaves phone_number alone', async (t) => {
   const { pool } = t.context
   const user = await loggedInUser(t.context.poolData)
-  t.is(await pool.profileEdit({ ...user.auth, attributes: [{ Name: 'name', Value: 'Alice' }, { Name: 'nickname', Value: 'al' }, { Name: 'locale', Value: 'fr' }, { Name: 'phone_number', Value: '+15555550123' }] }), 'SUCCESS')
+  t.is(
+    await pool.profileEdit({
+      ...user.auth,
+      attributes: [
+        { Name: 'name', Value: 'Alice' },
+        { Name: 'nickname', Value: 'al' },
+        { Name: 'locale', Value: 'fr' },
+        { Name: 'phone_number', Value: '+15555550123' },
+      ],
+    }),
+    'SUCCESS',
+  )
   let attrs = await pool.profile(user.auth)
   t.is(value(attrs, 'name'), 'Alice')
   t.is(value(attrs, 'nickname'), 'al')
   t.is(value(attrs, 'phone_number'), undefined)
-  t.is(await pool.profileEdit({ ...user.auth, attributes: [{ Name: 'nickname', Value: null }, { Name: 'locale', Value: '' }, { Name: 'name', Value: undefined }] }), 'SUCCESS')
+  t.is(
+    await pool.profileEdit({
+      ...user.auth,
+      attributes: [
+        { Name: 'nickname', Value: null },
+        { Name: 'locale', Value: '' },
+        { Name: 'name', Value: undefined },
+      ],
+    }),
+    'SUCCESS',
+  )
   attrs = await pool.profile(user.auth)
   t.is(value(attrs, 'nickname'), undefined)
   t.is(value(attrs, 'locale'), undefined)
@@ -63,7 +84,9 @@ test('profileAttributeResend sends a code; profileAttributeConfirm verifies with
   const { attributeVerificationCodes } = await codes(poolData.UserPoolId, user.username)
   const code = attributeVerificationCodes.email
   t.truthy(code)
-  const err = await t.throwsAsync(pool.profileAttributeConfirm({ ...user.auth, attribute: 'email', confirmationCode: code === '000000' ? '111111' : '000000' }))
+  const err = await t.throwsAsync(
+    pool.profileAttributeConfirm({ ...user.auth, attribute: 'email', confirmationCode: code === '000000' ? '111111' : '000000' }),
+  )
   t.is(err.code, 'CodeMismatchException')
   t.is(await pool.profileAttributeConfirm({ ...user.auth, attribute: 'email', confirmationCode: code }), 'SUCCESS')
   const attrs = await pool.profile(user.auth)

@@ -17,7 +17,9 @@ async function proxy(handle) {
     const chunks = []
     for await (const c of req) chunks.push(c)
     const body = Buffer.concat(chunks)
-    const target = String(req.headers['x-amz-target'] || '').split('.').pop()
+    const target = String(req.headers['x-amz-target'] || '')
+      .split('.')
+      .pop()
     state.requests.push(target)
     const forward = async () => {
       const headers = { ...req.headers }
@@ -81,7 +83,11 @@ test('a request Cognito may have carried out is not sent again; a read is', asyn
     t.is(err.code, 'NetworkError')
     t.regex(err.message, /whether Cognito carried it out is unknown/)
     t.is(err.retryable, false)
-    t.deepEqual(lossy.state.requests.filter((r) => r === 'SignUp'), ['SignUp'], 'sent once')
+    t.deepEqual(
+      lossy.state.requests.filter((r) => r === 'SignUp'),
+      ['SignUp'],
+      'sent once',
+    )
     // Cognito did act: the user exists.
     const again = await t.throwsAsync(cognitoUserPool(poolData).signup({ username, password: PASSWORD }))
     t.is(again.code, 'UsernameExistsException')
@@ -123,11 +129,23 @@ test.serial('an endless answer is read up to the bound: a coded error, memory fl
   try {
     global.gc?.()
     const before = process.memoryUsage().rss
-    const pool = cognitoUserPool({ UserPoolId: 'us-east-1_Endless1', ClientId: 'c', endpoint: url, jwksUrl: `${url}/jwks.json`, timeout: 20_000 })
+    const pool = cognitoUserPool({
+      UserPoolId: 'us-east-1_Endless1',
+      ClientId: 'c',
+      endpoint: url,
+      jwksUrl: `${url}/jwks.json`,
+      timeout: 20_000,
+    })
     const err = await t.throwsAsync(pool.signupResend({ username: 'u' }))
     t.is(err.code, 'UnknownError')
     t.regex(err.message, /larger than 1048576 bytes/)
-    const jwt = [{ alg: 'RS256', kid: 'k1' }, { sub: 'x', iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Endless1' }].map((p) => Buffer.from(JSON.stringify(p)).toString('base64url')).join('.') + '.c2ln'
+    const jwt =
+      [
+        { alg: 'RS256', kid: 'k1' },
+        { sub: 'x', iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Endless1' },
+      ]
+        .map((p) => Buffer.from(JSON.stringify(p)).toString('base64url'))
+        .join('.') + '.c2ln'
     const jwks = await t.throwsAsync(pool.verifyToken({ token: jwt }))
     t.is(jwks.code, 'FetchError')
     t.regex(jwks.message, /JWKS: the answer is larger than 262144 bytes/)
@@ -154,18 +172,30 @@ test('a flood of unknown kids makes one JWKS request per window, a failing JWKS 
   })
   await new Promise((r) => jwks.listen(0, '127.0.0.1', r))
   const base = `http://127.0.0.1:${jwks.address().port}`
-  const forged = (i) => [{ alg: 'RS256', kid: `forged-${i}` }, { sub: 'x', token_use: 'access', iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Flood1' }].map((p) => Buffer.from(JSON.stringify(p)).toString('base64url')).join('.') + '.c2ln'
+  const forged = (i) =>
+    [
+      { alg: 'RS256', kid: `forged-${i}` },
+      { sub: 'x', token_use: 'access', iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Flood1' },
+    ]
+      .map((p) => Buffer.from(JSON.stringify(p)).toString('base64url'))
+      .join('.') + '.c2ln'
   try {
     const pool = cognitoUserPool({ UserPoolId: 'us-east-1_Flood1', ClientId: 'c', jwksUrl: `${base}/a/jwks.json`, timeout: 5000 })
     const first = await Promise.all(Array.from({ length: 1000 }, (_, i) => pool.verifyToken({ token: forged(i) }).catch((e) => e)))
-    t.true(first.every((e) => e.code === 'KidNotFoundInJwksError' && e.statusCode === 401), first[0].message)
+    t.true(
+      first.every((e) => e.code === 'KidNotFoundInJwksError' && e.statusCode === 401),
+      first[0].message,
+    )
     t.is(served.requests, 1, '1,000 tokens with unknown kids, one request')
 
     served.status = 503
     served.requests = 0
     const failing = cognitoUserPool({ UserPoolId: 'us-east-1_Flood1', ClientId: 'c', jwksUrl: `${base}/b/jwks.json`, timeout: 5000 })
     const down = await Promise.all(Array.from({ length: 200 }, (_, i) => failing.verifyToken({ token: forged(i) }).catch((e) => e)))
-    t.true(down.every((e) => e.code === 'FetchError' && e.statusCode === 503), down[0].message)
+    t.true(
+      down.every((e) => e.code === 'FetchError' && e.statusCode === 503),
+      down[0].message,
+    )
     const later = await failing.verifyToken({ token: forged(9999) }).catch((e) => e)
     t.is(later.code, 'FetchError', 'the failure is remembered for the window')
     t.is(served.requests, 1, 'a failing JWKS is asked once per window, not once per token')
@@ -182,7 +212,16 @@ test('a server message that echoes the request loses every secret of the call', 
   )
   try {
     const pool = cognitoUserPool({ ...poolData, endpoint: echo.url })
-    const secrets = [PASSWORD, 'New-Secret-Pass-3!', '123456', user.tokens.accessToken, user.tokens.refreshToken, user.tokens.idToken, poolData.ClientSecret, 'session-value-that-is-secret']
+    const secrets = [
+      PASSWORD,
+      'New-Secret-Pass-3!',
+      '123456',
+      user.tokens.accessToken,
+      user.tokens.refreshToken,
+      user.tokens.idToken,
+      poolData.ClientSecret,
+      'session-value-that-is-secret',
+    ]
     const calls = [
       pool.signup({ username: user.username, password: PASSWORD }),
       pool.signupConfirm({ username: user.username, confirmationCode: '123456' }),

@@ -8,7 +8,13 @@ const util = require('node:util')
 const cognitoUserPool = require('..')
 const { createPool, loggedInUser, confirmedUser, codes } = require('./helpers')
 
-const SECRET_POOL = { UserPoolId: 'us-east-1_Secret1', ClientId: 'client1', ClientSecret: 'top-secret-client-value', endpoint: 'http://127.0.0.1:9', timeout: 500 }
+const SECRET_POOL = {
+  UserPoolId: 'us-east-1_Secret1',
+  ClientId: 'client1',
+  ClientSecret: 'top-secret-client-value',
+  endpoint: 'http://127.0.0.1:9',
+  timeout: 500,
+}
 
 function assertClean(t, value, secrets) {
   const printed = [util.inspect(value, { depth: 5, showHidden: true }), String(value && value.message), JSON.stringify(value)].join('\n')
@@ -44,7 +50,9 @@ test('errors never carry the password, codes or tokens given to the call', async
   await pool.passwordForgot({ username: other.username })
   const { confirmationCode } = await codes(poolData.UserPoolId, other.username)
   const wrongCode = String((Number(confirmationCode) + 1) % 1e6).padStart(6, '0')
-  const mismatch = await t.throwsAsync(pool.passwordReset({ username: other.username, passwordResetCode: wrongCode, newPassword: 'Other-Horse-9!' }))
+  const mismatch = await t.throwsAsync(
+    pool.passwordReset({ username: other.username, passwordResetCode: wrongCode, newPassword: 'Other-Horse-9!' }),
+  )
   assertClean(t, mismatch, [wrongCode, confirmationCode, 'Other-Horse-9!'])
 })
 

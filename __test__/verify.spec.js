@@ -46,7 +46,16 @@ async function jwksServer(keys) {
 
 const POOL = 'eu-west-1_Own1'
 const ISS = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`
-const accessClaims = (extra) => ({ iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 600, sub: 'u1', scope: 'read write', 'cognito:groups': ['readers'], ...extra })
+const accessClaims = (extra) => ({
+  iss: ISS,
+  token_use: 'access',
+  client_id: 'client1',
+  exp: now() + 600,
+  sub: 'u1',
+  scope: 'read write',
+  'cognito:groups': ['readers'],
+  ...extra,
+})
 
 test.before(async (t) => {
   const poolData = await createPool()
@@ -60,13 +69,17 @@ test.before(async (t) => {
   await admin('AdminAddUserToGroup', { UserPoolId: poolData.UserPoolId, Username: t.context.user.username, GroupName: 'admins' })
   t.context.grouped = await loggedInUser(poolData)
   await admin('AdminAddUserToGroup', { UserPoolId: poolData.UserPoolId, Username: t.context.grouped.username, GroupName: 'admins' })
-  t.context.grouped.tokens = await cognitoUserPool(poolData).login({ username: t.context.grouped.username, password: t.context.grouped.password })
+  t.context.grouped.tokens = await cognitoUserPool(poolData).login({
+    username: t.context.grouped.username,
+    password: t.context.grouped.password,
+  })
   t.log(`pool ${poolData.UserPoolId}, ${username}`)
 })
 
-const fakecloudVerifier = (t, options) => createVerifier({ userPoolId: t.context.poolData.UserPoolId, jwksUri: t.context.jwksUri, ...options })
+const fakecloudVerifier = (t, options) =>
+  createVerifier({ userPoolId: t.context.poolData.UserPoolId, jwksUri: t.context.jwksUri, ...options })
 
-test('fakecloud tokens: id, access and either, for the pool\'s client', async (t) => {
+test("fakecloud tokens: id, access and either, for the pool's client", async (t) => {
   const { user, poolData } = t.context
   const id = await fakecloudVerifier(t, { tokenUse: 'id', clientId: poolData.ClientId }).verify(user.tokens.idToken)
   t.is(id.token_use, 'id')
@@ -100,7 +113,7 @@ test('fakecloud tokens: each claim check refuses with its code', async (t) => {
   const scoped = fakecloudVerifier(t, { tokenUse: 'access', clientId: null, scope: ['payments', ...String(access.scope).split(' ')] })
   t.is((await scoped.verify(user.tokens.accessToken)).sub, access.sub)
   const groups = claimsOf(grouped.tokens.accessToken)['cognito:groups']
-  t.deepEqual(groups, ['admins'], 'fakecloud puts the user\'s groups in the token')
+  t.deepEqual(groups, ['admins'], "fakecloud puts the user's groups in the token")
   const admins = fakecloudVerifier(t, { tokenUse: null, clientId: null, groups: ['ops', 'admins'] })
   t.deepEqual((await admins.verify(grouped.tokens.idToken))['cognito:groups'], ['admins'])
 })
@@ -129,13 +142,17 @@ test('fakecloud tokens: tampered, alg none, HS256 with the JWK as secret, no kid
   }
 })
 
-test('the pool method verifyToken: the same checks for the pool\'s client, through the callback convention', async (t) => {
+test("the pool method verifyToken: the same checks for the pool's client, through the callback convention", async (t) => {
   const { pool, user, poolData } = t.context
   t.is((await pool.verifyToken({ token: user.tokens.idToken })).email, user.email)
   t.is((await pool.verifyToken({ token: user.tokens.accessToken, tokenUse: 'access' })).client_id, poolData.ClientId)
   const wrongUse = await t.throwsAsync(pool.verifyToken({ token: user.tokens.idToken, tokenUse: 'access' }))
   t.is(wrongUse.code, 'CognitoJwtInvalidTokenUseError')
-  const { UserPoolClient } = await admin('CreateUserPoolClient', { UserPoolId: poolData.UserPoolId, ClientName: 'other', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })
+  const { UserPoolClient } = await admin('CreateUserPoolClient', {
+    UserPoolId: poolData.UserPoolId,
+    ClientName: 'other',
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  })
   const sibling = await loggedInUser({ ...poolData, ClientId: UserPoolClient.ClientId })
   t.is((await t.throwsAsync(pool.verifyToken({ token: sibling.tokens.accessToken }))).code, 'CognitoJwtInvalidClientIdError')
   const stranger = await loggedInUser(await createPool())
@@ -148,7 +165,7 @@ test('the pool method verifyToken: the same checks for the pool\'s client, throu
   t.is((await t.throwsAsync(verifier.verify(sibling.tokens.idToken))).code, 'CognitoJwtInvalidClientIdError')
 })
 
-test('own keys: RS256/384/512 and ES256/384/512, each bound to its key\'s algorithm', async (t) => {
+test("own keys: RS256/384/512 and ES256/384/512, each bound to its key's algorithm", async (t) => {
   const signers = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'].map((alg) => signer(alg))
   const jwks = await jwksServer(signers.map((s) => s.jwk))
   try {
@@ -184,7 +201,12 @@ test('own keys: exp and nbf with graceSeconds, both issuer formats, and no other
     for (const host of ['cognito-idp', 'issuer-cognito-idp']) {
       t.is((await strict.verify(s.sign(accessClaims({ iss: `https://${host}.eu-west-1.amazonaws.com/${POOL}` })))).sub, 'u1', host)
     }
-    for (const iss of ['https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1', `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL}`, `https://evil.example/${POOL}`, undefined]) {
+    for (const iss of [
+      'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1',
+      `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL}`,
+      `https://evil.example/${POOL}`,
+      undefined,
+    ]) {
       t.is((await t.throwsAsync(strict.verify(s.sign(accessClaims({ iss }))))).code, 'JwtInvalidIssuerError', String(iss))
     }
   } finally {
@@ -260,12 +282,21 @@ test('JWKS: verifySync before any load, hydrate, given keys, and a JWKS that can
     t.is(verifier.verifySync(token).sub, 'u1')
     t.is(jwks.requests, 1)
 
-    const given = createVerifier({ userPoolId: 'eu-west-1_Given1', tokenUse: null, clientId: null, jwksUri: 'http://127.0.0.1:9/never-fetched' })
+    const given = createVerifier({
+      userPoolId: 'eu-west-1_Given1',
+      tokenUse: null,
+      clientId: null,
+      jwksUri: 'http://127.0.0.1:9/never-fetched',
+    })
     given.cacheJwks({ keys: [s.jwk] })
     t.is(given.verifySync(s.sign(accessClaims({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Given1' }))).sub, 'u1')
     t.is(t.throws(() => given.cacheJwks({ nokeys: true })).code, 'InvalidParameterException')
 
-    for (const [status, body] of [[500, null], [200, 'not json'], [200, 'x'.repeat(300 * 1024)]]) {
+    for (const [status, body] of [
+      [500, null],
+      [200, 'not json'],
+      [200, 'x'.repeat(300 * 1024)],
+    ]) {
       const down = await jwksServer([s.jwk])
       down.status = status
       down.body = body
@@ -333,7 +364,7 @@ test('bad options and bad tokens: coded errors from verify and verifySync, never
   }
 })
 
-test('the README\'s Express middleware (examples/express-auth.js) guards a route with fakecloud tokens', async (t) => {
+test("the README's Express middleware (examples/express-auth.js) guards a route with fakecloud tokens", async (t) => {
   const Module = require('node:module')
   const path = require('node:path')
   const express = require('express')
@@ -350,8 +381,12 @@ test('the README\'s Express middleware (examples/express-auth.js) guards a route
   }
   const { user, poolData, jwksUri } = t.context
   const app = express()
-  app.get('/me', requireToken({ userPoolId: poolData.UserPoolId, clientId: poolData.ClientId, jwksUri }), (req, res) => res.json({ sub: req.claims.sub }))
-  app.get('/admin', requireToken({ userPoolId: poolData.UserPoolId, clientId: poolData.ClientId, jwksUri, groups: 'ops' }), (_req, res) => res.json({}))
+  app.get('/me', requireToken({ userPoolId: poolData.UserPoolId, clientId: poolData.ClientId, jwksUri }), (req, res) =>
+    res.json({ sub: req.claims.sub }),
+  )
+  app.get('/admin', requireToken({ userPoolId: poolData.UserPoolId, clientId: poolData.ClientId, jwksUri, groups: 'ops' }), (_req, res) =>
+    res.json({}),
+  )
   const server = await listenOnLoopback(http.createServer(app))
   try {
     const get = async (route, token) => {

@@ -31,7 +31,9 @@ function chart(results, machine) {
     ['Logins/s at concurrency 16', (r) => r.loginRate[1].perSecond],
     ['profile calls/s at concurrency 16', (r) => r.profileRate[1].perSecond],
   ]
-  const W = 220, H = 190, pad = 30
+  const W = 220,
+    H = 190,
+    pad = 30
   const colors = ['#2b8a3e', '#c92a2a']
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W * panels.length}" height="${H + 60}" font-family="sans-serif" font-size="12">`
   svg += `<rect width="100%" height="100%" fill="white"/>`
@@ -65,8 +67,12 @@ async function main() {
         // The two noisiest figures on a shared 2-core machine: the median of several runs.
         loginCpu: medianOf(impl.id === 'native' ? 5 : 1, 'cpuMsPerLogin', impl.id, 'loginCpu', { ...args, count: n.logins }),
         eventLoop: medianOf(impl.id === 'native' ? 5 : 1, 'p99', impl.id, 'eventLoop', { ...args, concurrency: 64 }),
-        loginRate: [1, 16, 64].map((c) => measure(impl.id, 'loginRate', { ...args, count: c === 1 ? Math.min(n.rate, 50) : n.rate, concurrency: c })),
-        profileRate: [1, 16, 64].map((c) => measure(impl.id, 'profileRate', { ...args, count: c === 1 ? n.profiles / 5 : n.profiles, concurrency: c })),
+        loginRate: [1, 16, 64].map((c) =>
+          measure(impl.id, 'loginRate', { ...args, count: c === 1 ? Math.min(n.rate, 50) : n.rate, concurrency: c }),
+        ),
+        profileRate: [1, 16, 64].map((c) =>
+          measure(impl.id, 'profileRate', { ...args, count: c === 1 ? n.profiles / 5 : n.profiles, concurrency: c }),
+        ),
         rss: measure(impl.id, 'rss', { ...args, count: n.rss, step: n.rss / 10 }),
       }
     }
@@ -83,20 +89,40 @@ async function main() {
     const [a, b] = IMPLS.map((i) => results[i.id])
     const rows = [
       ['CPU per SRP login (ms)', a.loginCpu.cpuMsPerLogin, b.loginCpu.cpuMsPerLogin],
-      ['event loop p50 / p99 / max during 64 logins (ms)', `${fmt(a.eventLoop.p50)} / ${fmt(a.eventLoop.p99)} / ${fmt(a.eventLoop.max)}`, `${fmt(b.eventLoop.p50)} / ${fmt(b.eventLoop.p99)} / ${fmt(b.eventLoop.max)}`],
-      ...[0, 1, 2].map((i) => [`logins/s at concurrency ${a.loginRate[i].concurrency} (p50 / p99 ms)`, `${fmt(a.loginRate[i].perSecond, 0)} (${fmt(a.loginRate[i].p50)} / ${fmt(a.loginRate[i].p99)})`, `${fmt(b.loginRate[i].perSecond, 0)} (${fmt(b.loginRate[i].p50)} / ${fmt(b.loginRate[i].p99)})`]),
-      ...[0, 1, 2].map((i) => [`profile calls/s at concurrency ${a.profileRate[i].concurrency} (p50 / p99 ms)`, `${fmt(a.profileRate[i].perSecond, 0)} (${fmt(a.profileRate[i].p50, 2)} / ${fmt(a.profileRate[i].p99, 2)})`, `${fmt(b.profileRate[i].perSecond, 0)} (${fmt(b.profileRate[i].p50, 2)} / ${fmt(b.profileRate[i].p99, 2)})`]),
+      [
+        'event loop p50 / p99 / max during 64 logins (ms)',
+        `${fmt(a.eventLoop.p50)} / ${fmt(a.eventLoop.p99)} / ${fmt(a.eventLoop.max)}`,
+        `${fmt(b.eventLoop.p50)} / ${fmt(b.eventLoop.p99)} / ${fmt(b.eventLoop.max)}`,
+      ],
+      ...[0, 1, 2].map((i) => [
+        `logins/s at concurrency ${a.loginRate[i].concurrency} (p50 / p99 ms)`,
+        `${fmt(a.loginRate[i].perSecond, 0)} (${fmt(a.loginRate[i].p50)} / ${fmt(a.loginRate[i].p99)})`,
+        `${fmt(b.loginRate[i].perSecond, 0)} (${fmt(b.loginRate[i].p50)} / ${fmt(b.loginRate[i].p99)})`,
+      ]),
+      ...[0, 1, 2].map((i) => [
+        `profile calls/s at concurrency ${a.profileRate[i].concurrency} (p50 / p99 ms)`,
+        `${fmt(a.profileRate[i].perSecond, 0)} (${fmt(a.profileRate[i].p50, 2)} / ${fmt(a.profileRate[i].p99, 2)})`,
+        `${fmt(b.profileRate[i].perSecond, 0)} (${fmt(b.profileRate[i].p50, 2)} / ${fmt(b.profileRate[i].p99, 2)})`,
+      ]),
       ['client CPU per profile call (ms)', a.profileRate[1].cpuMsPerCall, b.profileRate[1].cpuMsPerCall],
       ['max connections to the server, 64 logins in flight', a.loginRate[2].maxConnections, b.loginRate[2].maxConnections],
-      [`RSS before -> after ${a.rss.calls} profile calls (MiB)`, `${fmt(a.rss.rssBeforeMiB)} -> ${fmt(a.rss.rssAfterMiB)}`, `${fmt(b.rss.rssBeforeMiB)} -> ${fmt(b.rss.rssAfterMiB)}`],
+      [
+        `RSS before -> after ${a.rss.calls} profile calls (MiB)`,
+        `${fmt(a.rss.rssBeforeMiB)} -> ${fmt(a.rss.rssAfterMiB)}`,
+        `${fmt(b.rss.rssBeforeMiB)} -> ${fmt(b.rss.rssAfterMiB)}`,
+      ],
       ['require to first completed call (ms)', a.firstCall.msToFirstCall, b.firstCall.msToFirstCall],
     ]
     const width = Math.max(...rows.map((r) => r[0].length))
     console.log(`\n${'workload'.padEnd(width)} | ${IMPLS[0].label.padEnd(24)} | ${IMPLS[1].label}`)
     console.log(`${'-'.repeat(width)}-|-${'-'.repeat(24)}-|-${'-'.repeat(24)}`)
     for (const [name, x, y] of rows) console.log(`${name.padEnd(width)} | ${fmt(x, 2).padEnd(24)} | ${fmt(y, 2)}`)
-    console.log(`\nCPU per login: the original uses ${fmt(b.loginCpu.cpuMsPerLogin / a.loginCpu.cpuMsPerLogin, 0)}x more. Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; server priority: ${serverPriority}`)
-    console.log(`median of 5 runs (this package): CPU per login ${a.loginCpu.cpuMsPerLoginRuns.map((v) => fmt(v, 2)).join(', ')}; event loop p99 ${a.eventLoop.p99Runs.map((v) => fmt(v, 2)).join(', ')}`)
+    console.log(
+      `\nCPU per login: the original uses ${fmt(b.loginCpu.cpuMsPerLogin / a.loginCpu.cpuMsPerLogin, 0)}x more. Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; server priority: ${serverPriority}`,
+    )
+    console.log(
+      `median of 5 runs (this package): CPU per login ${a.loginCpu.cpuMsPerLoginRuns.map((v) => fmt(v, 2)).join(', ')}; event loop p99 ${a.eventLoop.p99Runs.map((v) => fmt(v, 2)).join(', ')}`,
+    )
 
     const dir = path.join(__dirname, 'results')
     fs.mkdirSync(dir, { recursive: true })

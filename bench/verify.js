@@ -24,7 +24,12 @@ const IMPLS = {
     label: 'this package',
     make() {
       const { createVerifier } = require('..')
-      const verifier = createVerifier({ userPoolId: vectors.userPoolId, tokenUse: 'access', clientId: vectors.clientId, jwksUri: 'http://127.0.0.1:9/unused' })
+      const verifier = createVerifier({
+        userPoolId: vectors.userPoolId,
+        tokenUse: 'access',
+        clientId: vectors.clientId,
+        jwksUri: 'http://127.0.0.1:9/unused',
+      })
       verifier.cacheJwks({ keys: [rs256.jwk] })
       return verifier
     },
@@ -71,7 +76,9 @@ async function worker(impl, form, inFlight) {
 }
 
 function measure(impl, form, inFlight) {
-  const out = execFileSync(process.execPath, [__filename, '--worker', impl, form, String(inFlight), ...(QUICK ? ['--quick'] : [])], { encoding: 'utf8' })
+  const out = execFileSync(process.execPath, [__filename, '--worker', impl, form, String(inFlight), ...(QUICK ? ['--quick'] : [])], {
+    encoding: 'utf8',
+  })
   return JSON.parse(out.trim().split('\n').pop())
 }
 
@@ -98,16 +105,37 @@ function main() {
     })
     rows.push({ form: form.id, inFlight: form.inFlight, cells, speedup: cells[0].perSecond / cells[1].perSecond })
   }
-  const machine = { cpu: os.cpus()[0].model.trim(), cores: os.cpus().length, node: process.version, date: new Date().toISOString().slice(0, 10) }
-  console.log(`Token verification, RS256 (2048-bit), ${ROUNDS} fresh processes per figure, ${WARM} warm-up + ${COUNT} measured calls each; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}\n`)
-  console.log(`| form | in flight | ${Object.values(IMPLS).map((i) => `${i.label}: verifications/s (spread) | CPU µs (spread)`).join(' | ')} | throughput ratio |`)
-  console.log(`|---|---|${Object.keys(IMPLS).map(() => '---|---|').join('')}---|`)
+  const machine = {
+    cpu: os.cpus()[0].model.trim(),
+    cores: os.cpus().length,
+    node: process.version,
+    date: new Date().toISOString().slice(0, 10),
+  }
+  console.log(
+    `Token verification, RS256 (2048-bit), ${ROUNDS} fresh processes per figure, ${WARM} warm-up + ${COUNT} measured calls each; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}\n`,
+  )
+  console.log(
+    `| form | in flight | ${Object.values(IMPLS)
+      .map((i) => `${i.label}: verifications/s (spread) | CPU µs (spread)`)
+      .join(' | ')} | throughput ratio |`,
+  )
+  console.log(
+    `|---|---|${Object.keys(IMPLS)
+      .map(() => '---|---|')
+      .join('')}---|`,
+  )
   for (const row of rows) {
-    const cells = row.cells.map((c) => `${Math.round(c.perSecond)} (${spread(c.perSecondRuns.map((x) => x / 1000))}k) | ${c.cpuMicros.toFixed(1)} (${spread(c.cpuMicrosRuns)})`)
+    const cells = row.cells.map(
+      (c) =>
+        `${Math.round(c.perSecond)} (${spread(c.perSecondRuns.map((x) => x / 1000))}k) | ${c.cpuMicros.toFixed(1)} (${spread(c.cpuMicrosRuns)})`,
+    )
     console.log(`| ${row.form} | ${row.inFlight} | ${cells.join(' | ')} | ${row.speedup.toFixed(2)}x |`)
   }
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true })
-  fs.writeFileSync(path.join(__dirname, 'results', 'verify.json'), `${JSON.stringify({ machine, quick: QUICK, rounds: ROUNDS, warm: WARM, count: COUNT, rows }, null, 2)}\n`)
+  fs.writeFileSync(
+    path.join(__dirname, 'results', 'verify.json'),
+    `${JSON.stringify({ machine, quick: QUICK, rounds: ROUNDS, warm: WARM, count: COUNT, rows }, null, 2)}\n`,
+  )
 }
 
 if (process.argv[2] === '--worker') {

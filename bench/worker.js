@@ -136,12 +136,12 @@ const workloads = {
   },
   async rss() {
     await profile(0)
-    global.gc && global.gc()
+    global.gc?.()
     const before = process.memoryUsage().rss
     const samples = []
     for (let done = 0; done < args.count; done += args.step) {
       await load(args.step, 16, profile)
-      global.gc && global.gc()
+      global.gc?.()
       samples.push(process.memoryUsage().rss / 2 ** 20)
     }
     return { calls: args.count, rssBeforeMiB: before / 2 ** 20, rssAfterMiB: process.memoryUsage().rss / 2 ** 20, samplesMiB: samples }

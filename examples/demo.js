@@ -28,7 +28,9 @@ async function main() {
   const username = fakecloud.unique('demo-user')
   const password = 'Correct-Horse-9!'
 
-  await step('signup', async () => JSON.stringify(await pool.signup({ username, password, attributes: [{ Name: 'email', Value: `${username}@example.com` }] })))
+  await step('signup', async () =>
+    JSON.stringify(await pool.signup({ username, password, attributes: [{ Name: 'email', Value: `${username}@example.com` }] })),
+  )
   const { confirmationCode } = await fakecloud.codes(url, poolData.UserPoolId, username)
   await step('signupConfirm (code read from fakecloud)', () => pool.signupConfirm({ username, confirmationCode }))
 
@@ -42,7 +44,15 @@ async function main() {
   const auth = { username, idToken: tokens.idToken, accessToken: tokens.accessToken }
 
   await step('profile', async () => (await pool.profile(auth)).map((a) => `${a.Name}=${a.Value}`).join(', '))
-  await step('profileEdit (set name, nickname)', () => pool.profileEdit({ ...auth, attributes: [{ Name: 'name', Value: 'Demo User' }, { Name: 'nickname', Value: 'demo' }] }))
+  await step('profileEdit (set name, nickname)', () =>
+    pool.profileEdit({
+      ...auth,
+      attributes: [
+        { Name: 'name', Value: 'Demo User' },
+        { Name: 'nickname', Value: 'demo' },
+      ],
+    }),
+  )
   await step('profileEdit (delete nickname)', () => pool.profileEdit({ ...auth, attributes: [{ Name: 'nickname', Value: null }] }))
   await step('profile', async () => (await pool.profile(auth)).map((a) => `${a.Name}=${a.Value}`).join(', '))
 
@@ -55,7 +65,9 @@ async function main() {
   await step('passwordChange', () => pool.passwordChange({ ...auth, oldPassword: password, newPassword: 'Brand-New-Pass-7!' }))
   await step('login with the old password is refused', () =>
     pool.login({ username, password }).then(
-      () => { throw new Error('the old password still works') },
+      () => {
+        throw new Error('the old password still works')
+      },
       (err) => `${err.code}: ${err.message}`,
     ),
   )
@@ -68,7 +80,9 @@ async function main() {
   await step('logout (global sign-out)', () => pool.logout(auth))
   await step('profile with the old token is refused', () =>
     pool.profile(auth).then(
-      () => { throw new Error('the old token still works') },
+      () => {
+        throw new Error('the old token still works')
+      },
       (err) => `${err.code}: ${err.message}`,
     ),
   )

@@ -92,16 +92,19 @@ function main() {
     // A musl binary needs a musl Node, which no registry here has: its check is the linkage above.
     const command = target.libc === 'glibc' && nodeCommand(target.arch)
     if (!command) continue
-    check(`${target.dir}: real calls against fakecloud under ${target.arch === process.arch ? `node ${process.version}` : `qemu-aarch64, node ${LINES[24]} arm64`}`, () => {
-      const run = spawnSync(command[0], [...command.slice(1), SMOKE], {
-        env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: file },
-        encoding: 'utf8',
-        timeout: 10 * 60_000,
-      })
-      const lines = `${run.stdout}${run.stderr}`.trim()
-      if (run.status !== 0) throw new Error(`\n${lines}`)
-      return lines.split('\n').pop()
-    })
+    check(
+      `${target.dir}: real calls against fakecloud under ${target.arch === process.arch ? `node ${process.version}` : `qemu-aarch64, node ${LINES[24]} arm64`}`,
+      () => {
+        const run = spawnSync(command[0], [...command.slice(1), SMOKE], {
+          env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: file },
+          encoding: 'utf8',
+          timeout: 10 * 60_000,
+        })
+        const lines = `${run.stdout}${run.stderr}`.trim()
+        if (run.status !== 0) throw new Error(`\n${lines}`)
+        return lines.split('\n').pop()
+      },
+    )
   }
   const passed = results.filter(Boolean).length
   console.log(`${passed} passed, ${results.length - passed} failed`)

@@ -11,8 +11,7 @@ const path = require('node:path')
 
 const VERSION = '0.51.0'
 const CACHE_DIR =
-  process.env.COGNITO_USER_POOL_CACHE ||
-  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cognito-user-pool')
+  process.env.COGNITO_USER_POOL_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cognito-user-pool')
 const INSTALL_ROOT = path.join(CACHE_DIR, 'fakecloud')
 const CACHED_BIN = path.join(INSTALL_ROOT, 'bin', process.platform === 'win32' ? 'fakecloud.exe' : 'fakecloud')
 

@@ -27,7 +27,18 @@ const vectors = Object.entries(algorithms).map(([alg, { type, options, hash }]) 
   const { publicKey, privateKey } = crypto.generateKeyPairSync(type, options)
   const kid = `${alg.toLowerCase()}-key`
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }
-  const claims = { sub: 'vector-user', iss: ISS, token_use: 'access', client_id: 'vectorclient', scope: 'aws.cognito.signin.user.admin', 'cognito:groups': ['readers'], exp: 4102444800, iat: 1764547200, jti: crypto.randomUUID(), username: 'vector-user' }
+  const claims = {
+    sub: 'vector-user',
+    iss: ISS,
+    token_use: 'access',
+    client_id: 'vectorclient',
+    scope: 'aws.cognito.signin.user.admin',
+    'cognito:groups': ['readers'],
+    exp: 4102444800,
+    iat: 1764547200,
+    jti: crypto.randomUUID(),
+    username: 'vector-user',
+  }
   const input = `${b64({ kid, alg })}.${b64(claims)}`
   const signature = crypto.sign(hash, Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' })
   return { alg, jwk, token: `${input}.${signature.toString('base64url')}` }

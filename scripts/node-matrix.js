@@ -21,10 +21,9 @@ function main() {
     const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()
     console.log(`\n== e2e suite on Node ${version}`)
     const started = Date.now()
-    const ok = [
-      [path.join(BIN, 'ava')],
-      [path.join(BIN, 'jest'), '--config', 'jest.config.js'],
-    ].every(([cmd, ...args]) => spawnSync(cmd, args, { cwd: ROOT, env, stdio: 'inherit' }).status === 0)
+    const ok = [[path.join(BIN, 'ava')], [path.join(BIN, 'jest'), '--config', 'jest.config.js']].every(
+      ([cmd, ...args]) => spawnSync(cmd, args, { cwd: ROOT, env, stdio: 'inherit' }).status === 0,
+    )
     console.log(`${ok ? 'ok' : 'not ok'} - e2e suite on Node ${version} (${Math.round((Date.now() - started) / 1000)} s)`)
     if (ok) passed += 1
   }

@@ -11,7 +11,9 @@
 const crypto = require('node:crypto')
 const path = require('node:path')
 
-const reference = path.dirname(require.resolve('amazon-cognito-identity-js/package.json', { paths: [require.resolve('cognito-user-pool-original')] }))
+const reference = path.dirname(
+  require.resolve('amazon-cognito-identity-js/package.json', { paths: [require.resolve('cognito-user-pool-original')] }),
+)
 const AuthenticationHelper = require(path.join(reference, 'lib/AuthenticationHelper.js')).default
 const BigInteger = require(path.join(reference, 'lib/BigInteger.js')).default
 const { version } = require(path.join(reference, 'package.json'))
@@ -51,7 +53,10 @@ function vector({ name, covers, aHex, poolId, userId, password, epochSeconds }) 
   const x = new BigInteger(sha256Hex(helper.padHex(salt) + helper.hash(`${poolName}${userId}:${password}`)), 16)
   const v = modPow(helper.g, x, helper.N)
   const b = new BigInteger(derive(`${name}/b`, 128), 16)
-  const B = helper.k.multiply(v).add(modPow(helper.g, b, helper.N)).mod(helper.N)
+  const B = helper.k
+    .multiply(v)
+    .add(modPow(helper.g, b, helper.N))
+    .mod(helper.N)
 
   let key
   helper.getPasswordAuthenticationKey(userId, password, B, salt, (err, hkdf) => {
@@ -70,7 +75,10 @@ function vector({ name, covers, aHex, poolId, userId, password, epochSeconds }) 
   const secretBlock = Buffer.from(derive(`${name}/block`, 48), 'hex').toString('base64')
   const timestamp = new Date(epochSeconds * 1000)
     .toUTCString()
-    .replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_, day, date, month, year, time) => `${day} ${month} ${Number(date)} ${time} UTC ${year}`)
+    .replace(
+      /^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/,
+      (_, day, date, month, year, time) => `${day} ${month} ${Number(date)} ${time} UTC ${year}`,
+    )
   const signature = crypto
     .createHmac('sha256', key)
     .update(Buffer.concat([Buffer.from(poolName), Buffer.from(userId), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp)]))
@@ -101,9 +109,33 @@ function vector({ name, covers, aHex, poolId, userId, password, epochSeconds }) 
 }
 
 const cases = [
-  { name: 'short-a-plain', covers: 'a 512-bit a with its top bit set', aHex: `8${derive('plain/a', 64).slice(1)}`, poolId: 'us-east-1_AbCdEf123', userId: 'alice', password: 'Correct-Horse-9!', epochSeconds: 1793250000 },
-  { name: 'short-a-leading-zeros', covers: 'an a with its top 8 bytes zero: S still gets the full 65-byte exponent', aHex: `${'00'.repeat(8)}${derive('zeros/a', 56)}`, poolId: 'eu-west-1_Zz9Yy8Xx7', userId: '6f1c4e2a-0b6d-4c2e-9a57-3f0e2d1c0b9a', password: 'pässwörd with spaces', epochSeconds: 1800000000 },
-  { name: 'short-a-small', covers: 'a = 3: the smallest windows of the table', aHex: '03', poolId: 'ap-south-1_Q1w2E3r4T', userId: 'bob@example.com', password: 'x', epochSeconds: 1767225600 },
+  {
+    name: 'short-a-plain',
+    covers: 'a 512-bit a with its top bit set',
+    aHex: `8${derive('plain/a', 64).slice(1)}`,
+    poolId: 'us-east-1_AbCdEf123',
+    userId: 'alice',
+    password: 'Correct-Horse-9!',
+    epochSeconds: 1793250000,
+  },
+  {
+    name: 'short-a-leading-zeros',
+    covers: 'an a with its top 8 bytes zero: S still gets the full 65-byte exponent',
+    aHex: `${'00'.repeat(8)}${derive('zeros/a', 56)}`,
+    poolId: 'eu-west-1_Zz9Yy8Xx7',
+    userId: '6f1c4e2a-0b6d-4c2e-9a57-3f0e2d1c0b9a',
+    password: 'pässwörd with spaces',
+    epochSeconds: 1800000000,
+  },
+  {
+    name: 'short-a-small',
+    covers: 'a = 3: the smallest windows of the table',
+    aHex: '03',
+    poolId: 'ap-south-1_Q1w2E3r4T',
+    userId: 'bob@example.com',
+    password: 'x',
+    epochSeconds: 1767225600,
+  },
 ]
 
 process.stdout.write(

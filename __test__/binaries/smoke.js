@@ -22,37 +22,62 @@ async function main() {
   let tokens
   const checks = [
     ['the addon loaded is the one given', () => assert.equal(require.cache[require.resolve(binary)] !== undefined, true)],
-    ['signup', async () => assert.deepEqual(await pool.signup({ username, password, attributes: [{ Name: 'email', Value: email }] }), { username })],
-    ['signupConfirm', async () => {
-      const { confirmationCode } = await fakecloud.codes(url, poolData.UserPoolId, username)
-      assert.equal(await pool.signupConfirm({ username, confirmationCode }), 'SUCCESS')
-    }],
-    ['login (SRP)', async () => {
-      tokens = await pool.login({ username, password })
-      assert.deepEqual(Object.keys(tokens).sort(), TOKEN_KEYS)
-    }],
-    ['profile', async () => {
-      const attributes = await pool.profile({ username, idToken: tokens.idToken, accessToken: tokens.accessToken })
-      assert.equal(attributes.find((a) => a.Name === 'email').Value, email)
-    }],
-    ['refreshSession', async () => assert.deepEqual(Object.keys(await pool.refreshSession({ username, refreshToken: tokens.refreshToken })).sort(), TOKEN_KEYS)],
-    ['verifyToken (RS256 against the JWKS)', async () => assert.equal((await pool.verifyToken({ token: tokens.idToken }))['cognito:username'], username)],
-    ['a wrong password is NotAuthorizedException', async () => {
-      const err = await pool.login({ username, password: 'Wrong-Horse-9!' }).catch((e) => e)
-      assert.ok(err instanceof Error)
-      assert.equal(err.code, 'NotAuthorizedException')
-    }],
-    ['bad params are InvalidParameterException, by callback', () =>
-      new Promise((resolve, reject) => {
-        pool.login({ password }, (err) => {
-          try {
-            assert.equal(err.code, 'InvalidParameterException')
-            resolve()
-          } catch (e) {
-            reject(e)
-          }
-        })
-      })],
+    [
+      'signup',
+      async () => assert.deepEqual(await pool.signup({ username, password, attributes: [{ Name: 'email', Value: email }] }), { username }),
+    ],
+    [
+      'signupConfirm',
+      async () => {
+        const { confirmationCode } = await fakecloud.codes(url, poolData.UserPoolId, username)
+        assert.equal(await pool.signupConfirm({ username, confirmationCode }), 'SUCCESS')
+      },
+    ],
+    [
+      'login (SRP)',
+      async () => {
+        tokens = await pool.login({ username, password })
+        assert.deepEqual(Object.keys(tokens).sort(), TOKEN_KEYS)
+      },
+    ],
+    [
+      'profile',
+      async () => {
+        const attributes = await pool.profile({ username, idToken: tokens.idToken, accessToken: tokens.accessToken })
+        assert.equal(attributes.find((a) => a.Name === 'email').Value, email)
+      },
+    ],
+    [
+      'refreshSession',
+      async () =>
+        assert.deepEqual(Object.keys(await pool.refreshSession({ username, refreshToken: tokens.refreshToken })).sort(), TOKEN_KEYS),
+    ],
+    [
+      'verifyToken (RS256 against the JWKS)',
+      async () => assert.equal((await pool.verifyToken({ token: tokens.idToken }))['cognito:username'], username),
+    ],
+    [
+      'a wrong password is NotAuthorizedException',
+      async () => {
+        const err = await pool.login({ username, password: 'Wrong-Horse-9!' }).catch((e) => e)
+        assert.ok(err instanceof Error)
+        assert.equal(err.code, 'NotAuthorizedException')
+      },
+    ],
+    [
+      'bad params are InvalidParameterException, by callback',
+      () =>
+        new Promise((resolve, reject) => {
+          pool.login({ password }, (err) => {
+            try {
+              assert.equal(err.code, 'InvalidParameterException')
+              resolve()
+            } catch (e) {
+              reject(e)
+            }
+          })
+        }),
+    ],
   ]
   let passed = 0
   let failed = 0

@@ -35,7 +35,13 @@ pool.signup({ username: 'bob', password: 'pw', attributes: [{ Name: 'email', Val
 })
 
 async function verification(): Promise<void> {
-  const verifier = cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_AbCdEf123', tokenUse: 'access', clientId: ['web', 'mobile'], scope: 'read', graceSeconds: 5 })
+  const verifier = cognitoUserPool.createVerifier({
+    userPoolId: 'us-east-1_AbCdEf123',
+    tokenUse: 'access',
+    clientId: ['web', 'mobile'],
+    scope: 'read',
+    graceSeconds: 5,
+  })
   await verifier.hydrate()
   const claims: cognitoUserPool.Claims = await verifier.verify('token')
   const sub: string | undefined = verifier.verifySync('token').sub
