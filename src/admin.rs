@@ -98,76 +98,51 @@ pub async fn admin_list_groups_for_user(cognito: &Cognito, params: &Params) -> R
         .collect())
 }
 
-/// `adminDeleteUser({ username })`
-pub async fn admin_delete_user(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let (client, pool, username) = for_user(cognito, params).await?;
-    client
-        .admin_delete_user()
-        .user_pool_id(pool)
-        .username(username)
-        .send()
-        .await?;
-    Ok(Done)
+/// The admin calls that take only `{ username }` and answer nothing, each its own function.
+macro_rules! user_actions {
+    ($($(#[$doc:meta])* $name:ident,)+) => {$(
+        $(#[$doc])*
+        pub async fn $name(cognito: &Cognito, params: &Params) -> Result<Done> {
+            let (client, pool, username) = for_user(cognito, params).await?;
+            client.$name().user_pool_id(pool).username(username).send().await?;
+            Ok(Done)
+        }
+    )+};
 }
 
-/// `adminDisableUser({ username })`
-pub async fn admin_disable_user(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let (client, pool, username) = for_user(cognito, params).await?;
-    client
-        .admin_disable_user()
-        .user_pool_id(pool)
-        .username(username)
-        .send()
-        .await?;
-    Ok(Done)
+user_actions! {
+    /// `adminDeleteUser({ username })`
+    admin_delete_user,
+    /// `adminDisableUser({ username })`
+    admin_disable_user,
+    /// `adminEnableUser({ username })`
+    admin_enable_user,
+    /// `adminResetUserPassword({ username })`
+    admin_reset_user_password,
+    /// `adminConfirmSignUp({ username })`
+    admin_confirm_sign_up,
+    /// `adminUserGlobalSignOut({ username })`
+    admin_user_global_sign_out,
 }
 
-/// `adminEnableUser({ username })`
-pub async fn admin_enable_user(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let (client, pool, username) = for_user(cognito, params).await?;
-    client
-        .admin_enable_user()
-        .user_pool_id(pool)
-        .username(username)
-        .send()
-        .await?;
-    Ok(Done)
+/// The admin calls that take `{ username, groupName }`.
+macro_rules! group_actions {
+    ($($(#[$doc:meta])* $name:ident,)+) => {$(
+        $(#[$doc])*
+        pub async fn $name(cognito: &Cognito, params: &Params) -> Result<Done> {
+            let group = params.string("groupName")?;
+            let (client, pool, username) = for_user(cognito, params).await?;
+            client.$name().user_pool_id(pool).username(username).group_name(group).send().await?;
+            Ok(Done)
+        }
+    )+};
 }
 
-/// `adminResetUserPassword({ username })`
-pub async fn admin_reset_user_password(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let (client, pool, username) = for_user(cognito, params).await?;
-    client
-        .admin_reset_user_password()
-        .user_pool_id(pool)
-        .username(username)
-        .send()
-        .await?;
-    Ok(Done)
-}
-
-/// `adminConfirmSignUp({ username })`
-pub async fn admin_confirm_sign_up(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let (client, pool, username) = for_user(cognito, params).await?;
-    client
-        .admin_confirm_sign_up()
-        .user_pool_id(pool)
-        .username(username)
-        .send()
-        .await?;
-    Ok(Done)
-}
-
-/// `adminUserGlobalSignOut({ username })`
-pub async fn admin_user_global_sign_out(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let (client, pool, username) = for_user(cognito, params).await?;
-    client
-        .admin_user_global_sign_out()
-        .user_pool_id(pool)
-        .username(username)
-        .send()
-        .await?;
-    Ok(Done)
+group_actions! {
+    /// `adminAddUserToGroup({ username, groupName })`
+    admin_add_user_to_group,
+    /// `adminRemoveUserFromGroup({ username, groupName })`
+    admin_remove_user_from_group,
 }
 
 /// `adminSetUserPassword({ username, password, permanent? })`
@@ -181,34 +156,6 @@ pub async fn admin_set_user_password(cognito: &Cognito, params: &Params) -> Resu
         .username(username)
         .password(password)
         .permanent(permanent)
-        .send()
-        .await?;
-    Ok(Done)
-}
-
-/// `adminAddUserToGroup({ username, groupName })`
-pub async fn admin_add_user_to_group(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let group = params.string("groupName")?;
-    let (client, pool, username) = for_user(cognito, params).await?;
-    client
-        .admin_add_user_to_group()
-        .user_pool_id(pool)
-        .username(username)
-        .group_name(group)
-        .send()
-        .await?;
-    Ok(Done)
-}
-
-/// `adminRemoveUserFromGroup({ username, groupName })`
-pub async fn admin_remove_user_from_group(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let group = params.string("groupName")?;
-    let (client, pool, username) = for_user(cognito, params).await?;
-    client
-        .admin_remove_user_from_group()
-        .user_pool_id(pool)
-        .username(username)
-        .group_name(group)
         .send()
         .await?;
     Ok(Done)

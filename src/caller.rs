@@ -75,12 +75,8 @@ pub(crate) async fn refresh(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::Engine as _;
 
-    fn jwt(claims: &str) -> String {
-        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-        format!("{}.{}.sig", b64(r#"{"alg":"RS256"}"#), b64(claims))
-    }
+    use crate::tokens::test_jwt as jwt;
 
     #[test]
     fn the_internal_username_comes_from_the_callers_tokens() {

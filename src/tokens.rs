@@ -86,15 +86,19 @@ pub fn expiry(token: &str) -> Option<i64> {
         .map(|exp| exp as i64)
 }
 
+/// A token of `claims` as the tests need one (its signature is never checked here).
+#[cfg(test)]
+pub(crate) fn test_jwt(claims: &str) -> String {
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!("{}.{}.sig", b64(r#"{"alg":"RS256"}"#), b64(claims))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::code;
 
-    fn jwt(claims: &str) -> String {
-        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-        format!("{}.{}.sig", b64(r#"{"alg":"RS256"}"#), b64(claims))
-    }
+    use super::test_jwt as jwt;
 
     #[test]
     fn reads_exp_from_each_token() {
