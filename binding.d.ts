@@ -16,9 +16,11 @@ export declare class NativePool {
    * Run `method` with `params` (JSON); resolves with `{"ok":…}` or `{"error":…}` as JSON.
    * What the call needs is taken here, on the JS thread, and moved into the future: nothing of
    * this object is read on the runtime's threads, where a worker's env (and this object with
-   * it) may already be gone.
+   * it) may already be gone. A call with an `abort_id` (not 0) can be dropped by `abort`.
    */
-  call(method: string, params: string): Promise<string>
+  call(method: string, params: string, abortId: number): Promise<string>
+  /** Drops the call given `abort_id`, if it is still running: it answers with an AbortError. */
+  abort(abortId: number): void
 }
 
 /**

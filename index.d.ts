@@ -20,6 +20,11 @@ declare namespace cognitoUserPool {
     jwksUrl?: string
     /** Accepted and ignored: randomness comes from the OS CSPRNG. */
     Paranoia?: number
+    /** Called with the new tokens whenever this package refreshed them (`refreshSession`, or a
+     * method called with `{ username, refreshToken }`), before the call settles; awaited when it
+     * returns a promise, and what it throws is what the call rejects with. With refresh token
+     * rotation, the refresh token it receives is the one to use next. */
+    onTokens?: (tokens: Tokens, context: { username: string }) => void | Promise<void>
   }
 
   /** An error as the callback or the promise receives it. */
@@ -53,7 +58,7 @@ declare namespace cognitoUserPool {
   /** A call authenticated by the user's tokens, or by a refresh token that is used first. */
   export type Auth =
     | { username: string; accessToken: string; idToken?: string; refreshToken?: undefined }
-    | { username: string; refreshToken: string; accessToken?: string; idToken?: string }
+    | { username: string; refreshToken: string; accessToken?: string; idToken?: string; deviceKey?: string }
 
   export interface Tokens {
     refreshToken: string
@@ -88,9 +93,15 @@ declare namespace cognitoUserPool {
 
   export type MfaOptions = [{ DeliveryMedium: 'SMS'; AttributeName: 'phone_number' }] | null
 
+  /** What every method also takes: an AbortSignal ends the call at once with an `AbortError`
+   * (the request is dropped; the callback still runs once). */
+  export interface CallOptions {
+    signal?: AbortSignal
+  }
+
   export type Method<P, R> = {
-    (params: P, callback: Callback<R>): void
-    (params: P): Promise<R>
+    (params: P & CallOptions, callback: Callback<R>): void
+    (params: P & CallOptions): Promise<R>
   }
 
   export interface CognitoUserPool {
@@ -123,7 +134,9 @@ declare namespace cognitoUserPool {
     logout: Method<Auth, 'SUCCESS'>
     /** With a client secret and users who sign in with an alias, pass an old accessToken or idToken
      * too: SECRET_HASH must use Cognito's internal name for the user, which they carry. */
-    refreshSession: Method<{ username: string; refreshToken: string; accessToken?: string; idToken?: string }, Tokens>
+    /** Refreshes through GetTokensFromRefreshToken; resolves the rotated refresh token when the app
+     * client rotates them, else the given one. */
+    refreshSession: Method<{ username: string; refreshToken: string; accessToken?: string; idToken?: string; deviceKey?: string }, Tokens>
     getMfa: Method<Auth, MfaOptions>
     setMfa: Method<Auth & { enableMfa?: boolean }, 'SUCCESS'>
     profile: Method<Auth, Attribute[]>

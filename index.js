@@ -143,6 +143,19 @@ function readParams(params) {
   return { json: JSON.stringify(read) }
 }
 
+/** poolData's `onTokens(tokens, { username })`, or why it is not a function. */
+function readHooks(poolData) {
+  let onTokens
+  try {
+    onTokens = poolData !== null && typeof poolData === 'object' ? poolData.onTokens : undefined
+  } catch {
+    return { why: 'poolData.onTokens could not be read' }
+  }
+  if (onTokens === undefined || onTokens === null) return {}
+  if (typeof onTokens !== 'function') return { why: 'poolData.onTokens must be a function' }
+  return { onTokens }
+}
+
 /** poolData, read key by key; `'null'` when it is not an object or cannot be read. */
 function readPoolData(poolData) {
   try {
@@ -176,17 +189,98 @@ function invalidParams(message) {
   return makeError({ code: 'InvalidParameterException', message, statusCode: 400, retryable: false })
 }
 
+/** The `signal` param: none, an AbortSignal (any realm's: read by shape), or why it is not one. */
+function readSignal(params) {
+  let signal
+  try {
+    signal = params.signal
+  } catch {
+    return { why: 'signal could not be read (its getter threw)' }
+  }
+  if (signal === undefined || signal === null) return {}
+  if (typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+    return { why: 'signal must be an AbortSignal' }
+  }
+  return { signal }
+}
+
+function abortError(signal) {
+  const err = makeError({ code: 'AbortError', message: 'The call was aborted (its AbortSignal)', retryable: false })
+  if (signal.reason !== undefined) err.cause = signal.reason
+  return err
+}
+
+const internalError = () =>
+  makeError({ code: 'InternalErrorException', message: 'cognito-user-pool could not run the call', statusCode: 500, retryable: false })
+
+/** The native call's answer, or `aborted` as soon as the signal fires (the native call is then dropped). */
+function answerOf(pool, method, json, signal) {
+  if (!signal) return pool.binding.call(method, json, 0)
+  pool.lastAbortId = (pool.lastAbortId % 0xffffffff) + 1
+  const id = pool.lastAbortId
+  const answer = pool.binding.call(method, json, id)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      pool.binding.abort(id)
+      resolve(null)
+      // Tokens a refresh obtained before the abort still reach the hook.
+      answer
+        .then(
+          (late) => handOver(pool, parse(late)),
+          () => {},
+        )
+        .catch(() => {})
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    answer.then(
+      (text) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(text)
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err)
+      },
+    )
+  })
+}
+
+function parse(text) {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** The tokens a refresh inside the call obtained, handed to poolData's onTokens before the call settles. */
+async function handOver(pool, answer) {
+  if (answer && answer.refreshed && pool.onTokens) {
+    await pool.onTokens(answer.refreshed.tokens, { username: answer.refreshed.username })
+  }
+}
+
 /** Run one native call; settles with [err, result] and never rejects. */
-async function run(native, method, params) {
+async function run(pool, method, params) {
   const { json, why } = readParams(params)
   if (json === undefined) return [invalidParams(why)]
+  if (pool.why) return [invalidParams(pool.why)]
+  const { signal, why: badSignal } = readSignal(params)
+  if (badSignal) return [invalidParams(badSignal)]
+  if (signal && signal.aborted) return [abortError(signal)]
   let answer
   try {
-    answer = JSON.parse(await native.call(method, json))
+    const text = await answerOf(pool, method, json, signal)
+    if (text === null) return [abortError(signal)]
+    answer = parse(text)
   } catch {
-    return [
-      makeError({ code: 'InternalErrorException', message: 'cognito-user-pool could not run the call', statusCode: 500, retryable: false }),
-    ]
+    return [internalError()]
+  }
+  if (!answer) return [internalError()]
+  try {
+    await handOver(pool, answer)
+  } catch (err) {
+    return [err]
   }
   return answer.error ? [makeError(answer.error)] : [null, answer.ok]
 }
@@ -215,7 +309,7 @@ class CognitoUserPool {
 
   constructor(poolData) {
     this.#poolData = readPoolData(poolData)
-    this.#native = new NativePool(this.#poolData)
+    this.#native = { binding: new NativePool(this.#poolData), lastAbortId: 0, ...readHooks(poolData) }
   }
 
   /**

@@ -5,9 +5,7 @@
 use crate::client::Cognito;
 use crate::error::{Error, Result};
 use crate::params::Params;
-use crate::step::initiate;
 use crate::tokens::{unverified_claims, Tokens};
-use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 
 const NOT_AUTHENTICATED: &str = "User is not authenticated";
 
@@ -37,67 +35,32 @@ pub async fn access_token(cognito: &Cognito, params: &Params) -> Result<String> 
     Ok(token.to_owned())
 }
 
-/// Cognito's own name for the user (`username` of an access token, `cognito:username` of an id
-/// token), when the caller passed one of their tokens along: SECRET_HASH on REFRESH_TOKEN_AUTH
-/// must use it, not an alias (email, phone) the user typed.
-fn internal_username(params: &Params) -> Result<Option<String>> {
-    let claim = |field: &str, name: &str| -> Result<Option<String>> {
-        Ok(params
-            .optional_string(field)?
-            .and_then(unverified_claims)
-            .and_then(|claims| claims.get(name)?.as_str().map(str::to_owned)))
-    };
-    Ok(claim("accessToken", "username")?.or(claim("idToken", "cognito:username")?))
-}
-
-/// REFRESH_TOKEN_AUTH, SECRET_HASH computed with the internal username when the params carry a
-/// token, else with the given `username`.
+/// A refresh through GetTokensFromRefreshToken, which every app client takes and the only one a
+/// client with refresh token rotation takes (REFRESH_TOKEN_AUTH is refused there). The operation
+/// takes the client secret itself, not a SECRET_HASH, and the device key of a remembered device
+/// (`deviceKey`). The tokens keep the caller's refresh token when Cognito sends none back (no
+/// rotation), and are kept for the answer (`Cognito::refreshed`) so that a rotated refresh token
+/// reaches the caller even when the method it was refreshed for then fails.
 pub(crate) async fn refresh(
     cognito: &Cognito,
     params: &Params,
     username: &str,
     refresh_token: &str,
 ) -> Result<Tokens> {
-    let hash_user = internal_username(params)?.unwrap_or_else(|| username.to_owned());
-    let step = initiate(
-        cognito,
-        AuthFlowType::RefreshTokenAuth,
-        &hash_user,
-        [("REFRESH_TOKEN", refresh_token.to_owned())],
-    )
-    .await?;
-    let result = step
-        .result
-        .ok_or_else(|| Error::bad_response("Cognito answered REFRESH_TOKEN_AUTH without tokens"))?;
-    Tokens::from_result(result, Some(refresh_token))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::tokens::test_jwt as jwt;
-
-    #[test]
-    fn the_internal_username_comes_from_the_callers_tokens() {
-        let params = |json: &str| Params::from_json(json).unwrap();
-        let access = jwt(r#"{"username":"7f3a-uuid","exp":1}"#);
-        let id = jwt(r#"{"cognito:username":"9b2c-uuid","exp":1}"#);
-        let both = format!(r#"{{"accessToken":"{access}","idToken":"{id}"}}"#);
-        assert_eq!(
-            internal_username(&params(&both)).unwrap().as_deref(),
-            Some("7f3a-uuid")
-        );
-        let only_id = format!(r#"{{"idToken":"{id}"}}"#);
-        assert_eq!(
-            internal_username(&params(&only_id)).unwrap().as_deref(),
-            Some("9b2c-uuid")
-        );
-        assert_eq!(
-            internal_username(&params(r#"{"accessToken":"garbage"}"#)).unwrap(),
-            None
-        );
-        assert_eq!(internal_username(&params("{}")).unwrap(), None);
-        assert!(internal_username(&params(r#"{"idToken":5}"#)).is_err());
-    }
+    let device_key = params.optional_string("deviceKey")?;
+    let out = cognito
+        .client
+        .get_tokens_from_refresh_token()
+        .client_id(&cognito.config.client_id)
+        .refresh_token(refresh_token)
+        .set_client_secret(cognito.config.client_secret().map(str::to_owned))
+        .set_device_key(device_key.map(str::to_owned))
+        .send()
+        .await?;
+    let result = out.authentication_result.ok_or_else(|| {
+        Error::bad_response("Cognito answered GetTokensFromRefreshToken without tokens")
+    })?;
+    let tokens = Tokens::from_result(result, Some(refresh_token))?;
+    cognito.keep_refreshed(username, &tokens);
+    Ok(tokens)
 }

@@ -9,6 +9,7 @@
 
 use crate::config::PoolConfig;
 use crate::error::code;
+use crate::tokens::Tokens;
 use aws_config::retry::RetryConfig;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -24,6 +25,7 @@ use aws_smithy_runtime_api::client::orchestrator::{Metadata, OrchestratorError};
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_types::body::SdkBody;
 use http_body_util::{LengthLimitError, Limited};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
@@ -253,6 +255,15 @@ impl ClassifyRetry for NeverRetryLimitExceeded {
 pub struct Cognito {
     pub config: Arc<PoolConfig>,
     pub client: Client,
+    /// The tokens a refresh made during the call, for poolData's `onTokens` hook.
+    refreshed: Mutex<Option<Refreshed>>,
+}
+
+/// Tokens this package obtained by refreshing on the caller's behalf, and whose they are.
+#[derive(Debug, Serialize)]
+pub struct Refreshed {
+    pub username: String,
+    pub tokens: Tokens,
 }
 
 impl Cognito {
@@ -260,7 +271,28 @@ impl Cognito {
     /// endpoint (building it opens no connection).
     pub async fn for_config(config: Arc<PoolConfig>) -> Self {
         let client = for_pool(&config, Signing::Unsigned).await;
-        Self { config, client }
+        Self {
+            config,
+            client,
+            refreshed: Mutex::new(None),
+        }
+    }
+
+    /// Keeps the tokens of a refresh made during the call, to hand to the caller with its answer.
+    pub fn keep_refreshed(&self, username: &str, tokens: &Tokens) {
+        let mut slot = self.refreshed.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = Some(Refreshed {
+            username: username.to_owned(),
+            tokens: tokens.clone(),
+        });
+    }
+
+    /// The tokens of the call's refresh, if it made one.
+    pub fn take_refreshed(&self) -> Option<Refreshed> {
+        self.refreshed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     /// The client for admin calls, signed with the process's AWS credentials.

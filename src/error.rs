@@ -19,6 +19,9 @@ pub mod code {
     pub const UNKNOWN: &str = "UnknownError";
     /// A bug in this package (a caught panic); never expected.
     pub const INTERNAL: &str = "InternalErrorException";
+    /// The caller aborted the call (its `AbortSignal`), as Node names the error of an aborted
+    /// operation.
+    pub const ABORTED: &str = "AbortError";
     /// A code that was not accepted (Cognito's own code for it).
     pub const CODE_MISMATCH: &str = "CodeMismatchException";
 
@@ -100,6 +103,16 @@ impl Error {
         let mut err = Self::new(code::NETWORK, None, message);
         err.retryable = Some(true);
         err
+    }
+
+    /// The caller aborted the call: no HTTP status fits (nothing answered); not retryable as it
+    /// stands, since a request already sent may have been acted on.
+    pub fn aborted() -> Self {
+        Self::new(
+            code::ABORTED,
+            None,
+            "The call was aborted (its AbortSignal)",
+        )
     }
 
     /// A failure inside this package: 500.

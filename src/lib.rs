@@ -109,15 +109,28 @@ fn serialized<T: Serialize>(result: Result<T>) -> Result<String> {
     })
 }
 
+/// The tasks of the calls a caller may abort (an `AbortSignal`), by the id the facade gave them.
+pub type Abortable =
+    Arc<std::sync::Mutex<std::collections::HashMap<u32, tokio::task::AbortHandle>>>;
+
 /// Run one method call to its end and answer with the JSON the facade reads:
-/// `{"ok": result}` or `{"error": {code, message, ...}}`. A panic inside becomes a coded error.
-/// poolData's `timeout` bounds the whole call: every request, retry, backoff and the SRP math.
-/// An error's message is cleared of the call's secrets on the way out.
-pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: String) -> String {
+/// `{"ok": result}` or `{"error": {code, message, ...}}`, with `"refreshed": {username, tokens}`
+/// when the call refreshed the caller's tokens (for poolData's `onTokens`). A panic inside becomes
+/// a coded error. poolData's `timeout` bounds the whole call: every request, retry, backoff and
+/// the SRP math. An error's message is cleared of the call's secrets on the way out. A call given
+/// an `abort` slot can be dropped through it: its request is abandoned where it stands.
+pub async fn call(
+    config: Result<Arc<PoolConfig>>,
+    method: String,
+    params: String,
+    abort: Option<(Abortable, u32)>,
+) -> String {
     // Boxed: the call's future is large (every method's state), and a spawn moves it by value.
     let work = Box::pin(async move {
-        let config = config?;
-        let params = Params::from_json(&params)?;
+        let (config, params) = match config.and_then(|c| Ok((c, Params::from_json(&params)?))) {
+            Ok(read) => read,
+            Err(error) => return (Err(error), None),
+        };
         let deadline = config.timeout;
         let cognito = Cognito::for_config(config).await;
         let outcome = tokio::time::timeout(deadline, dispatch(&cognito, &method, &params))
@@ -128,19 +141,35 @@ pub async fn call(config: Result<Arc<PoolConfig>>, method: String, params: Strin
                     deadline.as_millis()
                 )))
             });
-        outcome.map_err(|error| {
+        let outcome = outcome.map_err(|error| {
             let secrets = params.secrets();
             error.redacted(secrets.into_iter().chain(cognito.config.client_secret()))
-        })
+        });
+        (outcome, cognito.take_refreshed())
     });
-    let result = tokio::spawn(work).await.unwrap_or_else(|_| {
-        Err(Error::internal(
-            "the call failed inside cognito-user-pool (a bug: please report it)",
-        ))
+    let task = tokio::spawn(work);
+    if let Some((slots, id)) = &abort {
+        let mut slots = slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.insert(*id, task.abort_handle());
+    }
+    let (result, refreshed) = task.await.unwrap_or_else(|failure| {
+        let error = if failure.is_cancelled() {
+            Error::aborted()
+        } else {
+            Error::internal("the call failed inside cognito-user-pool (a bug: please report it)")
+        };
+        (Err(error), None)
     });
+    if let Some((slots, id)) = &abort {
+        slots.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+    }
+    let refreshed = refreshed
+        .and_then(|r| serde_json::to_string(&r).ok())
+        .map(|r| format!(r#","refreshed":{r}"#))
+        .unwrap_or_default();
     match result {
-        Ok(value) => format!(r#"{{"ok":{value}}}"#),
-        Err(error) => json!({ "error": error }).to_string(),
+        Ok(value) => format!(r#"{{"ok":{value}{refreshed}}}"#),
+        Err(error) => format!(r#"{{"error":{}{refreshed}}}"#, json!(error)),
     }
 }
 
@@ -162,14 +191,14 @@ mod tests {
         // listUsers has only optional params: `{}` would go to the (absent) server.
         for method in METHODS.iter().filter(|m| **m != "listUsers") {
             let answer: Value =
-                serde_json::from_str(&call(offline(), method.to_string(), "{}".into()).await)
+                serde_json::from_str(&call(offline(), method.to_string(), "{}".into(), None).await)
                     .unwrap();
             let message = answer["error"]["message"].as_str().unwrap();
             assert!(!message.contains("no method"), "{method}: {message}");
             assert_eq!(answer["error"]["code"], code::INVALID_PARAMETER, "{method}");
         }
         let answer: Value =
-            serde_json::from_str(&call(offline(), "nope".into(), "{}".into()).await).unwrap();
+            serde_json::from_str(&call(offline(), "nope".into(), "{}".into(), None).await).unwrap();
         assert!(answer["error"]["message"]
             .as_str()
             .unwrap()
@@ -180,13 +209,14 @@ mod tests {
     async fn bad_pool_data_and_bad_params_answer_as_coded_errors() {
         let bad_pool = PoolConfig::from_json("{}").map(Arc::new);
         let answer: Value =
-            serde_json::from_str(&call(bad_pool, "login".into(), "{}".into()).await).unwrap();
+            serde_json::from_str(&call(bad_pool, "login".into(), "{}".into(), None).await).unwrap();
         assert!(answer["error"]["message"]
             .as_str()
             .unwrap()
             .contains("UserPoolId"));
         let answer: Value =
-            serde_json::from_str(&call(offline(), "login".into(), "[1]".into()).await).unwrap();
+            serde_json::from_str(&call(offline(), "login".into(), "[1]".into(), None).await)
+                .unwrap();
         assert_eq!(answer["error"]["message"], "params must be an object");
     }
 }

@@ -34,6 +34,8 @@ fn init() {
 pub struct NativePool {
     /// A bad poolData is kept as its error and reported by every call, never thrown.
     config: Result<Arc<PoolConfig>>,
+    /// The calls in flight that were given an AbortSignal.
+    abortable: crate::Abortable,
 }
 
 #[napi]
@@ -43,22 +45,34 @@ impl NativePool {
     pub fn new(pool_data: String) -> Self {
         Self {
             config: PoolConfig::from_json(&pool_data).map(Arc::new),
+            abortable: Arc::default(),
         }
     }
 
     /// Run `method` with `params` (JSON); resolves with `{"ok":…}` or `{"error":…}` as JSON.
     /// What the call needs is taken here, on the JS thread, and moved into the future: nothing of
     /// this object is read on the runtime's threads, where a worker's env (and this object with
-    /// it) may already be gone.
+    /// it) may already be gone. A call with an `abort_id` (not 0) can be dropped by `abort`.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn call<'env>(
         &self,
         env: &'env Env,
         method: String,
         params: String,
+        abort_id: u32,
     ) -> napi::Result<PromiseRaw<'env, String>> {
         let config = self.config.clone();
-        env.spawn_future(async move { Ok(crate::call(config, method, params).await) })
+        let abort = (abort_id != 0).then(|| (self.abortable.clone(), abort_id));
+        env.spawn_future(async move { Ok(crate::call(config, method, params, abort).await) })
+    }
+
+    /// Drops the call given `abort_id`, if it is still running: it answers with an AbortError.
+    #[napi]
+    pub fn abort(&self, abort_id: u32) {
+        let slots = self.abortable.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(task) = slots.get(&abort_id) {
+            task.abort();
+        }
     }
 }
 

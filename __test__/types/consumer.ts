@@ -34,6 +34,18 @@ pool.signup({ username: 'bob', password: 'pw', attributes: [{ Name: 'email', Val
   void name
 })
 
+async function rotation(): Promise<void> {
+  const store = new Map<string, string>()
+  const rotating = cognitoUserPool({
+    UserPoolId: 'us-east-1_AbCdEf123',
+    ClientId: 'client',
+    onTokens: async (tokens, { username }) => void store.set(username, tokens.refreshToken),
+  })
+  const controller = new AbortController()
+  const attributes = await rotating.profile({ username: 'alice', refreshToken: store.get('alice') ?? '', signal: controller.signal })
+  void attributes
+}
+
 async function verification(): Promise<void> {
   const verifier = cognitoUserPool.createVerifier({
     userPoolId: 'us-east-1_AbCdEf123',
@@ -63,3 +75,4 @@ async function verification(): Promise<void> {
 
 void flows
 void verification
+void rotation
