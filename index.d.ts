@@ -20,6 +20,8 @@ declare namespace cognitoUserPool {
     jwksUrl?: string
     /** Accepted and ignored: randomness comes from the OS CSPRNG. */
     Paranoia?: number
+    /** `ClientMetadata` every call sends where its operation takes it, under the call's own. */
+    clientMetadata?: Record<string, string>
     /** Called with the new tokens whenever this package refreshed them (`refreshSession`, or a
      * method called with `{ username, refreshToken }`), before the call settles; awaited when it
      * returns a promise, and what it throws is what the call rejects with. With refresh token
@@ -97,6 +99,10 @@ declare namespace cognitoUserPool {
    * (the request is dropped; the callback still runs once). */
   export interface CallOptions {
     signal?: AbortSignal
+    /** `ClientMetadata` for the pool's Lambda triggers (over poolData's), where the operation takes it. */
+    clientMetadata?: Record<string, string>
+    /** `UserContextData` for threat protection, where the operation takes it. */
+    userContext?: { ipAddress?: string; encodedData?: string }
   }
 
   export type Method<P, R> = {

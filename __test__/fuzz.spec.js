@@ -27,6 +27,9 @@ const FIELDS = [
   'oldPassword',
   'passwordResetCode',
   'mfaType',
+  'clientMetadata',
+  'userContext',
+  'signal',
 ]
 /** The original's 17 methods, which the registry declares first. */
 const METHODS = require('../binding.js').methodNames().slice(0, 17)

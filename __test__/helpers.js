@@ -67,4 +67,53 @@ async function listenOnLoopback(server) {
   }
 }
 
-module.exports = { URL, PASSWORD, admin, unique, createPool, codes, smsCode, confirmedUser, loggedInUser, viaCallback, listenOnLoopback }
+const http = require('node:http')
+
+/**
+ * A loopback proxy to fakecloud that records what reaches the wire: `operations` lists each
+ * request's operation (X-Amz-Target), `bodies` its JSON; `hold` stalls requests (a stalled server).
+ */
+async function recordingProxy() {
+  const state = { operations: [], bodies: [], hold: false }
+  const upstream = new globalThis.URL(URL)
+  const server = http.createServer((req, res) => {
+    const chunks = []
+    req.on('data', (c) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      state.operations.push(
+        String(req.headers['x-amz-target'] || '')
+          .split('.')
+          .pop(),
+      )
+      state.bodies.push(body.toString())
+      if (state.hold) return // never answered: a stalled server
+      const forward = http.request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode, answer.headers)
+          answer.pipe(res)
+        },
+      )
+      forward.on('error', () => res.destroy())
+      forward.end(body)
+    })
+  })
+  const proxy = await listenOnLoopback(server)
+  return Object.assign(state, { url: proxy.url, close: proxy.close })
+}
+
+module.exports = {
+  URL,
+  PASSWORD,
+  admin,
+  unique,
+  createPool,
+  codes,
+  smsCode,
+  confirmedUser,
+  loggedInUser,
+  viaCallback,
+  listenOnLoopback,
+  recordingProxy,
+}

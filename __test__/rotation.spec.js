@@ -4,41 +4,9 @@
 // to end against fakecloud through a loopback proxy that records what reaches the wire (the
 // operation of every request) and can hold requests (a stalled server) for the abort tests.
 
-const http = require('node:http')
 const test = require('ava')
 const cognitoUserPool = require('..')
-const { admin, createPool, loggedInUser, listenOnLoopback, URL } = require('./helpers')
-
-/** A recording proxy to fakecloud: `operations` lists each request's X-Amz-Target; `hold` stalls them. */
-async function recordingProxy() {
-  const state = { operations: [], bodies: [], hold: false }
-  const upstream = new globalThis.URL(URL)
-  const server = http.createServer((req, res) => {
-    const chunks = []
-    req.on('data', (c) => chunks.push(c))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      state.operations.push(
-        String(req.headers['x-amz-target'] || '')
-          .split('.')
-          .pop(),
-      )
-      state.bodies.push(body.toString())
-      if (state.hold) return // never answered: a stalled server
-      const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode, answer.headers)
-          answer.pipe(res)
-        },
-      )
-      forward.on('error', () => res.destroy())
-      forward.end(body)
-    })
-  })
-  const proxy = await listenOnLoopback(server)
-  return Object.assign(state, { url: proxy.url, close: proxy.close })
-}
+const { admin, createPool, loggedInUser, recordingProxy } = require('./helpers')
 
 async function rotatingClient(poolData, rotation) {
   const { UserPoolClient } = await admin('CreateUserPoolClient', {

@@ -64,6 +64,17 @@ test('bad params and network errors never quote values, with a client secret set
     ['login', { username: 'u', password: 4242424242 }],
     ['profile', { username: 'u', accessToken: 'eyJhbGciOi.forged.token' }],
     ['passwordReset', { username: 'u', passwordResetCode: 'hunter2-password', newPassword: 'hunter2-password' }],
+    [
+      'login',
+      {
+        username: 'u',
+        password: 'hunter2-password',
+        clientMetadata: { otp: 'hunter2-password' },
+        userContext: { encodedData: 'hunter2-password' },
+      },
+    ],
+    ['signupResend', { username: 'u', clientMetadata: { otp: 4242424242 } }],
+    ['signupResend', { username: 'u', userContext: { ipAddress: 'hunter2-password', encodedData: 4242424242 } }],
   ]) {
     const err = await t.throwsAsync(pool[method](params))
     assertClean(t, err, [...secrets, '4242424242'])

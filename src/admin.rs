@@ -29,6 +29,7 @@ pub async fn admin_create_user(cognito: &Cognito, params: &Params) -> Result<Adm
     let (client, pool, username) = for_user(cognito, params).await?;
     let out = client
         .admin_create_user()
+        .set_client_metadata(cognito.client_metadata())
         .user_pool_id(pool)
         .username(username)
         .set_temporary_password(temporary.map(str::to_owned))
@@ -98,13 +99,16 @@ pub async fn admin_list_groups_for_user(cognito: &Cognito, params: &Params) -> R
         .collect())
 }
 
-/// The admin calls that take only `{ username }` and answer nothing, each its own function.
+/// The admin calls that take only `{ username }` and answer nothing, each its own function;
+/// `with client_metadata` marks the operations that take `ClientMetadata` (for the pool's triggers).
 macro_rules! user_actions {
-    ($($(#[$doc:meta])* $name:ident,)+) => {$(
+    ($($(#[$doc:meta])* $name:ident $(with $metadata:ident)?,)+) => {$(
         $(#[$doc])*
         pub async fn $name(cognito: &Cognito, params: &Params) -> Result<Done> {
             let (client, pool, username) = for_user(cognito, params).await?;
-            client.$name().user_pool_id(pool).username(username).send().await?;
+            let request = client.$name().user_pool_id(pool).username(username);
+            $(let request = request.set_client_metadata(cognito.$metadata());)?
+            request.send().await?;
             Ok(Done)
         }
     )+};
@@ -118,9 +122,9 @@ user_actions! {
     /// `adminEnableUser({ username })`
     admin_enable_user,
     /// `adminResetUserPassword({ username })`
-    admin_reset_user_password,
+    admin_reset_user_password with client_metadata,
     /// `adminConfirmSignUp({ username })`
-    admin_confirm_sign_up,
+    admin_confirm_sign_up with client_metadata,
     /// `adminUserGlobalSignOut({ username })`
     admin_user_global_sign_out,
 }

@@ -135,6 +135,8 @@ async fn respond<K: Into<String>>(
     let out = cognito
         .client
         .respond_to_auth_challenge()
+        .set_client_metadata(cognito.client_metadata())
+        .set_user_context_data(cognito.user_context())
         .client_id(&cognito.config.client_id)
         .challenge_name(challenge)
         .set_session(session)

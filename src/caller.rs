@@ -51,6 +51,7 @@ pub(crate) async fn refresh(
     let out = cognito
         .client
         .get_tokens_from_refresh_token()
+        .set_client_metadata(cognito.client_metadata())
         .client_id(&cognito.config.client_id)
         .refresh_token(refresh_token)
         .set_client_secret(cognito.config.client_secret().map(str::to_owned))

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 use crate::config::PoolConfig;
+use crate::context::Context;
 use crate::error::code;
 use crate::tokens::Tokens;
 use aws_config::retry::RetryConfig;
@@ -20,6 +21,7 @@ use aws_sdk_cognitoidentityprovider::config::interceptors::{
 use aws_sdk_cognitoidentityprovider::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_cognitoidentityprovider::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_cognitoidentityprovider::error::BoxError;
+use aws_sdk_cognitoidentityprovider::types::UserContextDataType;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_smithy_runtime_api::client::orchestrator::{Metadata, OrchestratorError};
 use aws_smithy_runtime_api::client::result::ConnectorError;
@@ -255,6 +257,8 @@ impl ClassifyRetry for NeverRetryLimitExceeded {
 pub struct Cognito {
     pub config: Arc<PoolConfig>,
     pub client: Client,
+    /// The call's `clientMetadata` and `userContext`, for the operations that take them.
+    context: Context,
     /// The tokens a refresh made during the call, for poolData's `onTokens` hook.
     refreshed: Mutex<Option<Refreshed>>,
 }
@@ -269,13 +273,24 @@ pub struct Refreshed {
 impl Cognito {
     /// The pool's shared client, built at the process's first call for this region and
     /// endpoint (building it opens no connection).
-    pub async fn for_config(config: Arc<PoolConfig>) -> Self {
+    pub async fn for_config(config: Arc<PoolConfig>, context: Context) -> Self {
         let client = for_pool(&config, Signing::Unsigned).await;
         Self {
             config,
             client,
+            context,
             refreshed: Mutex::new(None),
         }
+    }
+
+    /// `ClientMetadata` for an operation that takes it.
+    pub fn client_metadata(&self) -> Option<HashMap<String, String>> {
+        self.context.client_metadata.clone()
+    }
+
+    /// `UserContextData` for an operation that takes it.
+    pub fn user_context(&self) -> Option<UserContextDataType> {
+        self.context.user_context.clone()
     }
 
     /// Keeps the tokens of a refresh made during the call, to hand to the caller with its answer.

@@ -52,6 +52,8 @@ pub struct PoolConfig {
     pub jwks_url: Option<String>,
     pub auth_flow: AuthFlow,
     pub timeout: Duration,
+    /// `ClientMetadata` every call that takes it sends, under the call's own `clientMetadata`.
+    pub client_metadata: Option<std::collections::HashMap<String, String>>,
 }
 
 fn is_word(c: char) -> bool {
@@ -157,6 +159,23 @@ impl PoolConfig {
             }
         };
 
+        let client_metadata = match data.get("clientMetadata") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(map)) => Some(
+                map.iter()
+                    .map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| {
+                        Error::invalid_param("poolData.clientMetadata must map names to strings")
+                    })?,
+            ),
+            Some(_) => {
+                return Err(Error::invalid_param(
+                    "poolData.clientMetadata must be an object of strings",
+                ))
+            }
+        };
+
         Ok(Self {
             user_pool_id,
             region,
@@ -167,6 +186,7 @@ impl PoolConfig {
             jwks_url,
             auth_flow,
             timeout,
+            client_metadata,
         })
     }
 

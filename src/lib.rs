@@ -11,6 +11,7 @@ mod auth;
 mod caller;
 mod client;
 mod config;
+mod context;
 mod devices;
 mod error;
 mod mfa;
@@ -34,6 +35,7 @@ mod node;
 
 use crate::client::Cognito;
 use crate::config::PoolConfig;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::params::Params;
 use serde::Serialize;
@@ -127,12 +129,17 @@ pub async fn call(
 ) -> String {
     // Boxed: the call's future is large (every method's state), and a spawn moves it by value.
     let work = Box::pin(async move {
-        let (config, params) = match config.and_then(|c| Ok((c, Params::from_json(&params)?))) {
+        let read = config.and_then(|config| {
+            let params = Params::from_json(&params)?;
+            let context = Context::read(&params, &config)?;
+            Ok((config, params, context))
+        });
+        let (config, params, context) = match read {
             Ok(read) => read,
             Err(error) => return (Err(error), None),
         };
         let deadline = config.timeout;
-        let cognito = Cognito::for_config(config).await;
+        let cognito = Cognito::for_config(config, context).await;
         let outcome = tokio::time::timeout(deadline, dispatch(&cognito, &method, &params))
             .await
             .unwrap_or_else(|_| {

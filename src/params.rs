@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Every top-level param name a method reads. The facade reads exactly these from the caller's
 /// params, property by property (inherited properties and getters count, as in the original),
@@ -46,6 +47,8 @@ pub const NAMES: &[&str] = &[
     "filter",
     "limit",
     "paginationToken",
+    "clientMetadata",
+    "userContext",
 ];
 
 /// The key of the marker the facade sends for a value that JSON cannot carry or that could not be
@@ -198,6 +201,25 @@ impl Params {
             })),
             Some(other) => Err(self.wrong_type(name, "an object", other)),
         }
+    }
+
+    /// An object of strings (`{ [name]: string }`), as Cognito's `ClientMetadata`.
+    pub fn optional_string_map(&self, name: &str) -> Result<Option<HashMap<String, String>>> {
+        let Some(map) = self.optional_object(name)? else {
+            return Ok(None);
+        };
+        let keys: Vec<String> = map.map.keys().cloned().collect();
+        keys.into_iter()
+            .map(|key| {
+                let value = map
+                    .map
+                    .get(&key)
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| map.wrong_type(&key, "a string", &map.map[&key]))?;
+                Ok((key, value.to_owned()))
+            })
+            .collect::<Result<_>>()
+            .map(Some)
     }
 
     /// A string that may be absent, null or ''.

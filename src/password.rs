@@ -29,6 +29,8 @@ pub async fn password_forgot(cognito: &Cognito, params: &Params) -> Result<CodeD
     let out = cognito
         .client
         .forgot_password()
+        .set_client_metadata(cognito.client_metadata())
+        .set_user_context_data(cognito.user_context())
         .client_id(&cognito.config.client_id)
         .username(username)
         .set_secret_hash(cognito.config.secret_hash(username))
@@ -45,6 +47,8 @@ pub async fn password_reset(cognito: &Cognito, params: &Params) -> Result<Done> 
     cognito
         .client
         .confirm_forgot_password()
+        .set_client_metadata(cognito.client_metadata())
+        .set_user_context_data(cognito.user_context())
         .client_id(&cognito.config.client_id)
         .username(username)
         .confirmation_code(code)

@@ -30,6 +30,7 @@ pub async fn profile_edit(cognito: &Cognito, params: &Params) -> Result<Done> {
         cognito
             .client
             .update_user_attributes()
+            .set_client_metadata(cognito.client_metadata())
             .access_token(&token)
             .set_user_attributes(Some(updates.iter().map(|a| a.to_cognito()).collect()))
             .send()
@@ -71,6 +72,7 @@ pub async fn profile_attribute_resend(cognito: &Cognito, params: &Params) -> Res
     let out = cognito
         .client
         .get_user_attribute_verification_code()
+        .set_client_metadata(cognito.client_metadata())
         .access_token(token)
         .attribute_name(attribute)
         .send()
@@ -93,6 +95,7 @@ pub async fn profile_edit_phone_number(cognito: &Cognito, params: &Params) -> Re
             cognito
                 .client
                 .update_user_attributes()
+                .set_client_metadata(cognito.client_metadata())
                 .access_token(&token)
                 .user_attributes(attribute.to_cognito())
                 .send()

@@ -14,6 +14,8 @@ pub async fn signup(cognito: &Cognito, params: &Params) -> Result<SignedUp> {
     cognito
         .client
         .sign_up()
+        .set_client_metadata(cognito.client_metadata())
+        .set_user_context_data(cognito.user_context())
         .client_id(&cognito.config.client_id)
         .username(username)
         .password(password)
@@ -34,6 +36,8 @@ pub async fn signup_confirm(cognito: &Cognito, params: &Params) -> Result<Done> 
     cognito
         .client
         .confirm_sign_up()
+        .set_client_metadata(cognito.client_metadata())
+        .set_user_context_data(cognito.user_context())
         .client_id(&cognito.config.client_id)
         .username(username)
         .confirmation_code(code)
@@ -50,6 +54,8 @@ pub async fn signup_resend(cognito: &Cognito, params: &Params) -> Result<CodeDel
     let out = cognito
         .client
         .resend_confirmation_code()
+        .set_client_metadata(cognito.client_metadata())
+        .set_user_context_data(cognito.user_context())
         .client_id(&cognito.config.client_id)
         .username(username)
         .set_secret_hash(cognito.config.secret_hash(username))

@@ -52,6 +52,8 @@ pub async fn initiate(
     let out = cognito
         .client
         .initiate_auth()
+        .set_client_metadata(cognito.client_metadata())
+        .set_user_context_data(cognito.user_context())
         .client_id(&cognito.config.client_id)
         .auth_flow(flow)
         .set_auth_parameters(Some(cognito.auth_parameters(username, parameters)))
