@@ -100,6 +100,13 @@ test.serial("every operation that takes them sends ClientMetadata (over poolData
     ],
     ['adminResetUserPassword', () => pool.adminResetUserPassword({ username, ...context }), ['AdminResetUserPassword']],
   ]
+  const unconfirmed = unique('ctx-unconfirmed')
+  await cognitoUserPool(poolData).signup({
+    username: unconfirmed,
+    password: PASSWORD,
+    attributes: [{ Name: 'email', Value: `${unconfirmed}@example.com` }],
+  })
+  metadataOnly.push(['adminConfirmSignUp', () => pool.adminConfirmSignUp({ username: unconfirmed, ...context }), ['AdminConfirmSignUp']])
   for (const [method, run, ops] of metadataOnly) {
     const from = proxy.bodies.length
     await run()
@@ -114,6 +121,18 @@ test.serial("every operation that takes them sends ClientMetadata (over poolData
       t.is(s.user, undefined, `${method}: ${s.op} takes no UserContextData`)
     }
   }
+
+  // A challenge answer: every one goes through the same RespondToAuthChallenge request.
+  const invited = unique('ctx-invited')
+  await pool.adminCreateUser({ username: invited, temporaryPassword: 'Temp-Pass-123!', suppressMessage: true })
+  const step = await pool.login({ username: invited, password: 'Temp-Pass-123!' })
+  t.is(step.nextStep, 'NEW_PASSWORD_REQUIRED')
+  const from = proxy.bodies.length
+  await pool.loginNewPasswordRequired({ username: invited, loginSession: step.loginSession, newPassword: PASSWORD, ...context })
+  t.deepEqual(
+    sent(proxy, from).map((s) => [s.op, s.metadata, s.user]),
+    [['RespondToAuthChallenge', merged, { IpAddress: USER.ipAddress, EncodedData: USER.encodedData }]],
+  )
 
   const fresh = await pool.login({ username: (await loggedInUser(poolData)).username, password: PASSWORD })
   const neither = [
