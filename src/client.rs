@@ -253,6 +253,23 @@ impl ClassifyRetry for NeverRetryLimitExceeded {
     }
 }
 
+/// The fields every request about a user who is not signed in carries: the app client, the user,
+/// its SECRET_HASH, and the call's context (`ClientMetadata`, `UserContextData`). One macro, since
+/// each operation's request builder is a type of its own.
+macro_rules! for_user {
+    ($cognito:expr, $request:ident, $username:expr) => {
+        $cognito
+            .client
+            .$request()
+            .client_id(&$cognito.config.client_id)
+            .username($username)
+            .set_secret_hash($cognito.config.secret_hash($username))
+            .set_client_metadata($cognito.client_metadata())
+            .set_user_context_data($cognito.user_context())
+    };
+}
+pub(crate) use for_user;
+
 /// What every method works with: the checked pool data and its shared client.
 pub struct Cognito {
     pub config: Arc<PoolConfig>,

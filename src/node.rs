@@ -101,11 +101,18 @@ pub struct Refusal {
 
 impl From<Error> for Refusal {
     fn from(error: Error) -> Self {
+        let Error {
+            code,
+            message,
+            status_code,
+            retryable,
+            ..
+        } = error;
         Self {
-            code: error.code,
-            message: error.message,
-            status_code: error.status_code,
-            retryable: error.retryable,
+            code,
+            message,
+            status_code,
+            retryable,
         }
     }
 }

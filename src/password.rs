@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use crate::caller::access_token;
-use crate::client::Cognito;
+use crate::client::{for_user, Cognito};
 use crate::error::Result;
 use crate::params::Params;
 use crate::results::{CodeDelivery, Done};
@@ -26,16 +26,7 @@ pub async fn password_change(cognito: &Cognito, params: &Params) -> Result<Done>
 /// `passwordForgot({ username })`: Cognito sends a reset code.
 pub async fn password_forgot(cognito: &Cognito, params: &Params) -> Result<CodeDelivery> {
     let username = params.string("username")?;
-    let out = cognito
-        .client
-        .forgot_password()
-        .set_client_metadata(cognito.client_metadata())
-        .set_user_context_data(cognito.user_context())
-        .client_id(&cognito.config.client_id)
-        .username(username)
-        .set_secret_hash(cognito.config.secret_hash(username))
-        .send()
-        .await?;
+    let out = for_user!(cognito, forgot_password, username).send().await?;
     Ok(CodeDelivery::from(out.code_delivery_details()))
 }
 
@@ -44,16 +35,9 @@ pub async fn password_reset(cognito: &Cognito, params: &Params) -> Result<Done> 
     let username = params.string("username")?;
     let code = params.string("passwordResetCode")?;
     let new_password = params.string("newPassword")?;
-    cognito
-        .client
-        .confirm_forgot_password()
-        .set_client_metadata(cognito.client_metadata())
-        .set_user_context_data(cognito.user_context())
-        .client_id(&cognito.config.client_id)
-        .username(username)
+    for_user!(cognito, confirm_forgot_password, username)
         .confirmation_code(code)
         .password(new_password)
-        .set_secret_hash(cognito.config.secret_hash(username))
         .send()
         .await?;
     Ok(Done)

@@ -1,7 +1,7 @@
 //! Signing up: `signup`, `signupConfirm`, `signupResend`.
 #![forbid(unsafe_code)]
 
-use crate::client::Cognito;
+use crate::client::{for_user, Cognito};
 use crate::error::Result;
 use crate::params::Params;
 use crate::results::{CodeDelivery, Done, SignedUp};
@@ -11,16 +11,9 @@ pub async fn signup(cognito: &Cognito, params: &Params) -> Result<SignedUp> {
     let username = params.string("username")?;
     let password = params.string("password")?;
     let attributes = params.attribute_list("attributes")?.unwrap_or_default();
-    cognito
-        .client
-        .sign_up()
-        .set_client_metadata(cognito.client_metadata())
-        .set_user_context_data(cognito.user_context())
-        .client_id(&cognito.config.client_id)
-        .username(username)
+    for_user!(cognito, sign_up, username)
         .password(password)
         .set_user_attributes(Some(attributes.iter().map(|a| a.to_cognito()).collect()))
-        .set_secret_hash(cognito.config.secret_hash(username))
         .send()
         .await?;
     Ok(SignedUp {
@@ -33,16 +26,9 @@ pub async fn signup(cognito: &Cognito, params: &Params) -> Result<SignedUp> {
 pub async fn signup_confirm(cognito: &Cognito, params: &Params) -> Result<Done> {
     let username = params.string("username")?;
     let code = params.string("confirmationCode")?;
-    cognito
-        .client
-        .confirm_sign_up()
-        .set_client_metadata(cognito.client_metadata())
-        .set_user_context_data(cognito.user_context())
-        .client_id(&cognito.config.client_id)
-        .username(username)
+    for_user!(cognito, confirm_sign_up, username)
         .confirmation_code(code)
         .force_alias_creation(true)
-        .set_secret_hash(cognito.config.secret_hash(username))
         .send()
         .await?;
     Ok(Done)
@@ -51,14 +37,7 @@ pub async fn signup_confirm(cognito: &Cognito, params: &Params) -> Result<Done> 
 /// `signupResend({ username })`
 pub async fn signup_resend(cognito: &Cognito, params: &Params) -> Result<CodeDelivery> {
     let username = params.string("username")?;
-    let out = cognito
-        .client
-        .resend_confirmation_code()
-        .set_client_metadata(cognito.client_metadata())
-        .set_user_context_data(cognito.user_context())
-        .client_id(&cognito.config.client_id)
-        .username(username)
-        .set_secret_hash(cognito.config.secret_hash(username))
+    let out = for_user!(cognito, resend_confirmation_code, username)
         .send()
         .await?;
     Ok(CodeDelivery::from(out.code_delivery_details()))
