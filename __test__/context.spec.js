@@ -21,6 +21,19 @@ function sent(proxy, from) {
   })
 }
 
+/** Runs `[method, run, ops]` and checks that exactly `ops` reached the wire, each carrying `expected`. */
+async function expectSent(t, proxy, [method, run, ops], expected) {
+  const from = proxy.bodies.length
+  await run()
+  const seen = sent(proxy, from)
+  t.deepEqual(
+    seen.map((s) => s.op),
+    ops,
+    method,
+  )
+  for (const s of seen) t.deepEqual({ metadata: s.metadata, user: s.user }, expected, `${method}: ${s.op}`)
+}
+
 test.before(async (t) => {
   t.context.poolData = await createPool()
   t.context.proxy = await recordingProxy()
@@ -59,20 +72,8 @@ test.serial("every operation that takes them sends ClientMetadata (over poolData
       ['ConfirmForgotPassword'],
     ],
   ]
-  for (const [method, run, ops] of calls) {
-    const from = proxy.bodies.length
-    await run()
-    const seen = sent(proxy, from)
-    t.deepEqual(
-      seen.map((s) => s.op),
-      ops,
-      method,
-    )
-    for (const s of seen) {
-      t.deepEqual(s.metadata, merged, `${method}: ${s.op} ClientMetadata`)
-      t.deepEqual(s.user, { IpAddress: USER.ipAddress, EncodedData: USER.encodedData }, `${method}: ${s.op} UserContextData`)
-    }
-  }
+  const both = { metadata: merged, user: { IpAddress: USER.ipAddress, EncodedData: USER.encodedData } }
+  for (const call of calls) await expectSent(t, proxy, call, both)
 
   const tokens = await pool.login({ username, password: PASSWORD })
   const auth = { username, refreshToken: tokens.refreshToken }
@@ -107,20 +108,7 @@ test.serial("every operation that takes them sends ClientMetadata (over poolData
     attributes: [{ Name: 'email', Value: `${unconfirmed}@example.com` }],
   })
   metadataOnly.push(['adminConfirmSignUp', () => pool.adminConfirmSignUp({ username: unconfirmed, ...context }), ['AdminConfirmSignUp']])
-  for (const [method, run, ops] of metadataOnly) {
-    const from = proxy.bodies.length
-    await run()
-    const seen = sent(proxy, from)
-    t.deepEqual(
-      seen.map((s) => s.op),
-      ops,
-      method,
-    )
-    for (const s of seen) {
-      t.deepEqual(s.metadata, merged, `${method}: ${s.op} ClientMetadata`)
-      t.is(s.user, undefined, `${method}: ${s.op} takes no UserContextData`)
-    }
-  }
+  for (const call of metadataOnly) await expectSent(t, proxy, call, { metadata: merged, user: undefined })
 
   // A challenge answer: every one goes through the same RespondToAuthChallenge request.
   const invited = unique('ctx-invited')
@@ -144,20 +132,7 @@ test.serial("every operation that takes them sends ClientMetadata (over poolData
     ],
     ['adminGetUser', () => pool.adminGetUser({ username, ...context }), ['AdminGetUser']],
   ]
-  for (const [method, run, ops] of neither) {
-    const from = proxy.bodies.length
-    await run()
-    const seen = sent(proxy, from)
-    t.deepEqual(
-      seen.map((s) => s.op),
-      ops,
-      method,
-    )
-    t.true(
-      seen.every((s) => s.metadata === undefined && s.user === undefined),
-      method,
-    )
-  }
+  for (const call of neither) await expectSent(t, proxy, call, { metadata: undefined, user: undefined })
 })
 
 test.serial('malformed clientMetadata or userContext: a coded error naming the field, nothing sent', async (t) => {
