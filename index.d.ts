@@ -186,6 +186,8 @@ declare namespace cognitoUserPool {
     loginMfaSetupVerify: Method<{ username: string; loginSession: string; totpCode: string }, LoginResult>
     /** The devices Cognito remembers for the user. */
     listDevices: Method<Auth, Device[]>
+    /** The user's second factors and the first factors it can sign in with (choice-based sign-in). */
+    getUserAuthFactors: Method<Auth, AuthFactors>
     forgetDevice: Method<Auth & { deviceKey: string }, 'SUCCESS'>
 
     // Admin calls, signed with the process's AWS credentials (default chain)
@@ -224,6 +226,13 @@ declare namespace cognitoUserPool {
     DeviceAttributes: Attribute[]
     /** Seconds since the epoch. */
     LastAuthenticatedDate?: number
+  }
+
+  export interface AuthFactors {
+    preferredMfaSetting?: string | null
+    userMfaSettingList: string[]
+    /** `PASSWORD`, `EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN`. */
+    configuredUserAuthFactors: string[]
   }
 
   export interface MfaFactor {

@@ -134,3 +134,16 @@ test('MFA_SETUP: a pool that requires MFA asks a user without a factor to set on
   t.is(err.code, 'NotAuthorizedException')
   t.is(err.message, 'Invalid session.')
 })
+
+test('getUserAuthFactors: a password user has PASSWORD as a first factor; a dead token is refused', async (t) => {
+  const poolData = await createPool()
+  const pool = cognitoUserPool(poolData)
+  const user = await loggedInUser(poolData)
+  const factors = await pool.getUserAuthFactors(user.auth)
+  t.deepEqual(Object.keys(factors).sort(), ['configuredUserAuthFactors', 'preferredMfaSetting', 'userMfaSettingList'])
+  t.true(factors.configuredUserAuthFactors.includes('PASSWORD'), JSON.stringify(factors))
+  t.deepEqual(factors.userMfaSettingList, [])
+  await pool.logout(user.auth)
+  const err = await t.throwsAsync(pool.getUserAuthFactors(user.auth))
+  t.is(err.code, 'NotAuthorizedException')
+})

@@ -40,6 +40,7 @@ const ADDED = {
   loginSelectMfaType: { username: 'u', loginSession: 's', mfaType: 'SOFTWARE_TOKEN_MFA' },
   loginCustomChallenge: { username: 'u', loginSession: 's', answer: '42' },
   listDevices: {},
+  getUserAuthFactors: {},
   forgetDevice: { deviceKey: 'us-east-1_abc' },
   loginMfaSetup: { username: 'u', loginSession: 'MFA_SETUP:s' },
   loginMfaSetupVerify: { username: 'u', loginSession: 'MFA_SETUP:s', totpCode: '123456' },
@@ -63,6 +64,7 @@ const NO_REQUIRED = ['listUsers']
 const NUMBERS_ACCEPTED = { login: ['password'], refreshSession: ['username'], profileEdit: ['attributes'] }
 const AUTH_METHODS = [
   'listDevices',
+  'getUserAuthFactors',
   'forgetDevice',
   'profileAttributeResend',
   'totpAssociate',

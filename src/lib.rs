@@ -103,6 +103,7 @@ methods! {
     "adminSetUserPassword" => admin::admin_set_user_password,
     "adminAddUserToGroup" => admin::admin_add_user_to_group,
     "adminRemoveUserFromGroup" => admin::admin_remove_user_from_group,
+    "getUserAuthFactors" => mfa::get_user_auth_factors,
 }
 
 fn serialized<T: Serialize>(result: Result<T>) -> Result<String> {

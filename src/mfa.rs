@@ -7,7 +7,7 @@ use crate::caller::access_token;
 use crate::client::Cognito;
 use crate::error::Result;
 use crate::params::Params;
-use crate::results::{Done, MfaOptions, TotpSecret};
+use crate::results::{AuthFactors, Done, MfaOptions, TotpSecret};
 use aws_sdk_cognitoidentityprovider::types::{
     EmailMfaSettingsType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType,
 };
@@ -199,6 +199,26 @@ pub async fn set_mfa_preference(cognito: &Cognito, params: &Params) -> Result<Do
         .send()
         .await?;
     Ok(Done)
+}
+
+/// `getUserAuthFactors(auth)`: the factors Cognito has for the user (GetUserAuthFactors).
+pub async fn get_user_auth_factors(cognito: &Cognito, params: &Params) -> Result<AuthFactors> {
+    let token = access_token(cognito, params).await?;
+    let out = cognito
+        .client
+        .get_user_auth_factors()
+        .access_token(token)
+        .send()
+        .await?;
+    Ok(AuthFactors {
+        preferred_mfa_setting: out.preferred_mfa_setting().map(str::to_owned),
+        user_mfa_setting_list: out.user_mfa_setting_list().to_vec(),
+        configured_user_auth_factors: out
+            .configured_user_auth_factors()
+            .iter()
+            .map(|f| f.as_str().to_owned())
+            .collect(),
+    })
 }
 
 #[cfg(test)]

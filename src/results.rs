@@ -107,6 +107,17 @@ pub struct TotpSecret {
     pub login_session: Option<String>,
 }
 
+/// `getUserAuthFactors`' `{ preferredMfaSetting, userMfaSettingList, configuredUserAuthFactors }`:
+/// the user's second factors (the preferred one, if any) and the first factors it can sign in with
+/// in the choice-based flow (`PASSWORD`, `EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthFactors {
+    pub preferred_mfa_setting: Option<String>,
+    pub user_mfa_setting_list: Vec<String>,
+    pub configured_user_auth_factors: Vec<String>,
+}
+
 /// `listDevices`' `{ DeviceKey, DeviceAttributes, LastAuthenticatedDate }` (seconds).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
