@@ -20,6 +20,9 @@ declare namespace cognitoUserPool {
     jwksUrl?: string
     /** Accepted and ignored: randomness comes from the OS CSPRNG. */
     Paranoia?: number
+    /** The pool's domain (`mypool.auth.<region>.amazoncognito.com`, a custom domain, or a URL), for
+     * `exchangeCode` and `clientCredentials`. */
+    domain?: string
     /** `ClientMetadata` every call sends where its operation takes it, under the call's own. */
     clientMetadata?: Record<string, string>
     /** Called with the new tokens whenever this package refreshed them (`refreshSession`, or a
@@ -188,6 +191,12 @@ declare namespace cognitoUserPool {
     listDevices: Method<Auth, Device[]>
     /** The user's second factors and the first factors it can sign in with (choice-based sign-in). */
     getUserAuthFactors: Method<Auth, AuthFactors>
+    /** The authorization code grant at poolData's `domain` (with the PKCE verifier when the code was
+     * asked for with a challenge); the app client's secret goes by HTTP Basic. */
+    exchangeCode: Method<{ code: string; redirectUri: string; codeVerifier?: string }, Tokens>
+    /** A machine-to-machine access token (client_credentials grant), kept until shortly before it
+     * expires; one request in flight per scope set. */
+    clientCredentials: Method<{ scopes?: string | string[] }, { accessToken: string; expiresAt: number }>
     forgetDevice: Method<Auth & { deviceKey: string }, 'SUCCESS'>
 
     // Admin calls, signed with the process's AWS credentials (default chain)

@@ -31,7 +31,7 @@ function loadBinding() {
   }
 }
 
-const POOL_DATA_KEYS = ['UserPoolId', 'ClientId', 'ClientSecret', 'endpoint', 'AuthFlow', 'timeout', 'jwksUrl', 'clientMetadata']
+const POOL_DATA_KEYS = ['UserPoolId', 'ClientId', 'ClientSecret', 'endpoint', 'AuthFlow', 'timeout', 'jwksUrl', 'clientMetadata', 'domain']
 
 const PARAM_NAMES = paramNames()
 /** The key of the marker that stands for a value JSON cannot carry; the native side refuses it by name. */

@@ -41,6 +41,8 @@ const ADDED = {
   loginCustomChallenge: { username: 'u', loginSession: 's', answer: '42' },
   listDevices: {},
   getUserAuthFactors: {},
+  exchangeCode: { code: 'c', redirectUri: 'https://app.example/cb' },
+  clientCredentials: {},
   forgetDevice: { deviceKey: 'us-east-1_abc' },
   loginMfaSetup: { username: 'u', loginSession: 'MFA_SETUP:s' },
   loginMfaSetupVerify: { username: 'u', loginSession: 'MFA_SETUP:s', totpCode: '123456' },

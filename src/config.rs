@@ -52,6 +52,8 @@ pub struct PoolConfig {
     pub jwks_url: Option<String>,
     pub auth_flow: AuthFlow,
     pub timeout: Duration,
+    /// The pool domain's OAuth2 token endpoint, from poolData `domain`.
+    pub token_url: Option<String>,
     /// `ClientMetadata` every call that takes it sends, under the call's own `clientMetadata`.
     pub client_metadata: Option<std::collections::HashMap<String, String>>,
 }
@@ -159,6 +161,25 @@ impl PoolConfig {
             }
         };
 
+        let token_url = match opt_string(&data, "domain")?.filter(|s| !s.is_empty()) {
+            None => None,
+            Some(domain) => {
+                let base = if domain.starts_with("https://") || domain.starts_with("http://") {
+                    domain.trim_end_matches('/').to_owned()
+                } else if domain
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                {
+                    format!("https://{domain}")
+                } else {
+                    return Err(Error::invalid_param(
+                        "poolData.domain must be a host name (e.g. mypool.auth.us-east-1.amazoncognito.com) or a URL",
+                    ));
+                };
+                Some(format!("{base}/oauth2/token"))
+            }
+        };
+
         let client_metadata = match data.get("clientMetadata") {
             None | Some(Value::Null) => None,
             Some(Value::Object(map)) => Some(
@@ -186,6 +207,7 @@ impl PoolConfig {
             jwks_url,
             auth_flow,
             timeout,
+            token_url,
             client_metadata,
         })
     }

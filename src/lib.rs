@@ -14,7 +14,9 @@ mod config;
 mod context;
 mod devices;
 mod error;
+mod http;
 mod mfa;
+mod oauth;
 mod params;
 mod password;
 mod profile;
@@ -104,6 +106,8 @@ methods! {
     "adminAddUserToGroup" => admin::admin_add_user_to_group,
     "adminRemoveUserFromGroup" => admin::admin_remove_user_from_group,
     "getUserAuthFactors" => mfa::get_user_auth_factors,
+    "exchangeCode" => oauth::exchange_code,
+    "clientCredentials" => oauth::client_credentials,
 }
 
 fn serialized<T: Serialize>(result: Result<T>) -> Result<String> {

@@ -49,6 +49,10 @@ pub const NAMES: &[&str] = &[
     "paginationToken",
     "clientMetadata",
     "userContext",
+    "code",
+    "redirectUri",
+    "codeVerifier",
+    "scopes",
 ];
 
 /// The key of the marker the facade sends for a value that JSON cannot carry or that could not be
@@ -228,6 +232,29 @@ impl Params {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(self.wrong_type(name, "a string", other)),
+        }
+    }
+
+    /// Words, as a space-separated string or an array of strings (OAuth2 scopes, say).
+    pub fn optional_words(&self, name: &str) -> Result<Option<Vec<String>>> {
+        let words = |s: &str| {
+            s.split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        match self.given(name)? {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(words(s))),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(words))
+                .collect::<Option<Vec<Vec<String>>>>()
+                .map(|lists| Some(lists.concat()))
+                .ok_or_else(|| {
+                    Error::invalid_param(format!("{}{name} must be strings", self.prefix))
+                }),
+            Some(other) => Err(self.wrong_type(name, "a string or an array of strings", other)),
         }
     }
 

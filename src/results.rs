@@ -118,6 +118,14 @@ pub struct AuthFactors {
     pub configured_user_auth_factors: Vec<String>,
 }
 
+/// `clientCredentials`' `{ accessToken, expiresAt }` (seconds since the epoch).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachineToken {
+    pub access_token: String,
+    pub expires_at: i64,
+}
+
 /// `listDevices`' `{ DeviceKey, DeviceAttributes, LastAuthenticatedDate }` (seconds).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]

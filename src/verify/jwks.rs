@@ -5,13 +5,12 @@
 use super::jwt::{Alg, Jwt};
 use super::refused;
 use crate::error::{code::jwt as code, Error, Result};
+use crate::http::Failure;
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents, VerificationAlgorithm};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
 use hyper::body::Bytes;
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::TokioExecutor;
+use hyper::Method;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -24,19 +23,6 @@ pub const MAX_JWKS_BYTES: usize = 256 * 1024;
 /// per URL, whether the last fetch worked or not: forged `kid`s or a failing endpoint cannot make
 /// a fleet hammer it.
 pub const MIN_REFETCH: Duration = Duration::from_secs(30);
-
-type Https = hyper_rustls::HttpsConnector<HttpConnector>;
-
-/// One kept-alive client for every JWKS fetch of the process.
-static HTTP: LazyLock<Option<Client<Https, Empty<Bytes>>>> = LazyLock::new(|| {
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .ok()?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    Some(Client::builder(TokioExecutor::new()).build(connector))
-});
 
 static BY_URL: LazyLock<Mutex<HashMap<String, Arc<Jwks>>>> = LazyLock::new(Default::default);
 
@@ -141,24 +127,13 @@ pub fn parse(document: &[u8]) -> Result<HashMap<String, Arc<Key>>> {
 
 async fn fetch(url: &str, timeout: Duration) -> Result<HashMap<String, Arc<Key>>> {
     let failed = |what: &str| unavailable(format!("Could not fetch the pool's JWKS: {what}"));
-    let client = HTTP.as_ref().ok_or_else(|| failed("no TLS roots"))?;
-    let uri: hyper::Uri = url
-        .parse()
-        .map_err(|_| Error::invalid_param("the JWKS URL is not a URL"))?;
-    let (status, body) = tokio::time::timeout(timeout, async {
-        let response = client.get(uri).await.map_err(|e| failed(&e.to_string()))?;
-        let status = response.status();
-        let body = Limited::new(response.into_body(), MAX_JWKS_BYTES)
-            .collect()
+    let (status, body) =
+        crate::http::send(Method::GET, url, &[], Bytes::new(), timeout, MAX_JWKS_BYTES)
             .await
-            .map_err(|e| match e.downcast::<LengthLimitError>() {
-                Ok(_) => failed(&format!("the answer is larger than {MAX_JWKS_BYTES} bytes")),
-                Err(e) => failed(&e.to_string()),
+            .map_err(|failure| match failure {
+                Failure::NotAUrl => Error::invalid_param("the JWKS URL is not a URL"),
+                other => failed(&other.to_string()),
             })?;
-        Ok::<_, Error>((status, body.to_bytes()))
-    })
-    .await
-    .map_err(|_| failed("timed out"))??;
     if !status.is_success() {
         return Err(failed(&format!("HTTP {status}")));
     }

@@ -1,0 +1,105 @@
+'use strict'
+
+// The OAuth2 token endpoint of the pool's domain against fakecloud's /oauth2/token: machine tokens
+// (client_credentials) kept until shortly before they expire, one request in flight per scope set
+// (counted by a recording proxy); the authorization code grant's refusal of a code it never issued.
+// fakecloud has no hosted login to issue a real code, so the code grant's answer is unit-tested
+// in src/oauth.rs on the shape Cognito documents.
+
+const test = require('ava')
+const cognitoUserPool = require('..')
+const { admin, createPool, recordingProxy } = require('./helpers')
+
+test.before(async (t) => {
+  const poolData = await createPool()
+  await admin('CreateResourceServer', {
+    UserPoolId: poolData.UserPoolId,
+    Identifier: 'orders',
+    Name: 'orders',
+    Scopes: [
+      { ScopeName: 'read', ScopeDescription: 'read' },
+      { ScopeName: 'write', ScopeDescription: 'write' },
+    ],
+  })
+  const { UserPoolClient } = await admin('CreateUserPoolClient', {
+    UserPoolId: poolData.UserPoolId,
+    ClientName: 'machine',
+    GenerateSecret: true,
+    AllowedOAuthFlows: ['client_credentials'],
+    AllowedOAuthScopes: ['orders/read', 'orders/write'],
+    AllowedOAuthFlowsUserPoolClient: true,
+  })
+  const web = await admin('CreateUserPoolClient', {
+    UserPoolId: poolData.UserPoolId,
+    ClientName: 'web',
+    GenerateSecret: true,
+    // fakecloud answers the code grant for a client that also has client_credentials (Cognito
+    // itself would refuse that mix; here it only serves to reach the code check).
+    AllowedOAuthFlows: ['client_credentials', 'code'],
+    AllowedOAuthScopes: ['orders/read'],
+    AllowedOAuthFlowsUserPoolClient: true,
+    CallbackURLs: ['https://app.example/cb'],
+  })
+  t.context.web = { ...poolData, ClientId: web.UserPoolClient.ClientId, ClientSecret: web.UserPoolClient.ClientSecret }
+  t.context.poolData = poolData
+  t.context.machine = { ...poolData, ClientId: UserPoolClient.ClientId, ClientSecret: UserPoolClient.ClientSecret }
+})
+
+const tokenRequests = (proxy) => proxy.bodies.filter((body) => body.includes('grant_type=')).length
+
+test('clientCredentials: an access token and its expiry, kept per scope set, one request for concurrent calls', async (t) => {
+  const proxy = await recordingProxy()
+  try {
+    const pool = cognitoUserPool({ ...t.context.machine, domain: proxy.url })
+    const burst = await Promise.all(Array.from({ length: 10 }, () => pool.clientCredentials({ scopes: ['orders/read'] })))
+    t.is(tokenRequests(proxy), 1, '10 calls at once, one request')
+    t.true(burst.every((token) => token.accessToken === burst[0].accessToken))
+    t.deepEqual(Object.keys(burst[0]).sort(), ['accessToken', 'expiresAt'])
+    t.true(burst[0].expiresAt > Date.now() / 1000 + 60)
+    const claims = JSON.parse(Buffer.from(burst[0].accessToken.split('.')[1], 'base64url'))
+    t.is(claims.client_id, t.context.machine.ClientId)
+    t.is(
+      (await pool.clientCredentials({ scopes: 'orders/read' })).accessToken,
+      burst[0].accessToken,
+      'kept: the same scope set as a string',
+    )
+    t.is(tokenRequests(proxy), 1)
+    await pool.clientCredentials({ scopes: ['orders/write', 'orders/read'] })
+    t.is(tokenRequests(proxy), 2, 'another scope set, another token')
+    t.true(
+      proxy.bodies.some((body) => body === 'grant_type=client_credentials&scope=orders%2Fread'),
+      'form-encoded',
+    )
+    t.true(
+      proxy.bodies.every((body) => !body.includes(t.context.machine.ClientSecret)),
+      'the secret goes by HTTP Basic',
+    )
+  } finally {
+    proxy.close()
+  }
+})
+
+test('refusals: a code the endpoint never issued, a client without the grant, no domain, bad params', async (t) => {
+  const { URL } = require('./helpers')
+  const pool = cognitoUserPool({ ...t.context.machine, domain: URL })
+  const web = cognitoUserPool({ ...t.context.web, domain: URL })
+  const bogus = await t.throwsAsync(
+    web.exchangeCode({ code: 'never-issued', redirectUri: 'https://app.example/cb', codeVerifier: 'v'.repeat(43) }),
+  )
+  t.is(bogus.code, 'invalid_grant')
+  t.is(bogus.statusCode, 400)
+  t.false(bogus.message.includes('never-issued'))
+  const plain = cognitoUserPool({ ...t.context.poolData, domain: URL })
+  const noGrant = await t.throwsAsync(plain.clientCredentials({}))
+  t.is(noGrant.statusCode >= 400 && noGrant.statusCode < 500, true, `${noGrant.code} ${noGrant.statusCode}`)
+  const noDomain = cognitoUserPool(t.context.machine)
+  t.regex((await t.throwsAsync(noDomain.clientCredentials({}))).message, /poolData\.domain/)
+  for (const params of [{ scopes: 5 }, { scopes: [1] }]) {
+    t.is((await t.throwsAsync(pool.clientCredentials(params))).code, 'InvalidParameterException')
+  }
+  t.is((await t.throwsAsync(pool.exchangeCode({ redirectUri: 'https://app.example/cb' }))).code, 'InvalidParameterException')
+  t.regex(
+    (await t.throwsAsync(cognitoUserPool({ ...t.context.machine, domain: 'not a host!' }).clientCredentials({}))).message,
+    /poolData\.domain/,
+  )
+})

@@ -1,0 +1,82 @@
+//! The one kept-alive HTTP(S) client for the requests the SDK does not make: JWKS fetches and the
+//! OAuth2 token endpoint. Every request is bounded in time and every answer in size.
+#![forbid(unsafe_code)]
+
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Bytes;
+use hyper::{Method, Request, StatusCode};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+static CLIENT: LazyLock<Option<Client<Https, Full<Bytes>>>> = LazyLock::new(|| {
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .ok()?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Some(Client::builder(TokioExecutor::new()).build(connector))
+});
+
+/// Why a request got no usable answer, in words for an error message (never the request's body).
+#[derive(Debug)]
+pub enum Failure {
+    NoTlsRoots,
+    NotAUrl,
+    TimedOut,
+    TooLarge(usize),
+    Transport(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoTlsRoots => f.write_str("no TLS roots"),
+            Self::NotAUrl => f.write_str("not a URL"),
+            Self::TimedOut => f.write_str("timed out"),
+            Self::TooLarge(limit) => write!(f, "the answer is larger than {limit} bytes"),
+            Self::Transport(why) => f.write_str(why),
+        }
+    }
+}
+
+/// A request with `headers` and `body` (empty for a GET): its status and up to `limit` bytes of
+/// its answer, within `timeout`.
+pub async fn send(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Bytes,
+    timeout: Duration,
+    limit: usize,
+) -> Result<(StatusCode, Bytes), Failure> {
+    let client = CLIENT.as_ref().ok_or(Failure::NoTlsRoots)?;
+    let mut request = Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
+        .body(Full::new(body))
+        .map_err(|_| Failure::NotAUrl)?;
+    tokio::time::timeout(timeout, async {
+        let response = client
+            .request(request)
+            .await
+            .map_err(|e| Failure::Transport(e.to_string()))?;
+        let status = response.status();
+        let body = Limited::new(response.into_body(), limit)
+            .collect()
+            .await
+            .map_err(|e| match e.downcast::<LengthLimitError>() {
+                Ok(_) => Failure::TooLarge(limit),
+                Err(e) => Failure::Transport(e.to_string()),
+            })?;
+        Ok((status, body.to_bytes()))
+    })
+    .await
+    .map_err(|_| Failure::TimedOut)?
+}
