@@ -58,6 +58,18 @@ pub struct PoolConfig {
     pub client_metadata: Option<std::collections::HashMap<String, String>>,
 }
 
+/// A user pool id's region and name (`us-east-1_AbCdEf123`), if it is one.
+pub fn split_pool_id(id: &str) -> Option<(&str, &str)> {
+    id.split_once('_').filter(|(region, name)| {
+        !region.is_empty()
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
@@ -84,21 +96,11 @@ impl PoolConfig {
 
         let user_pool_id = opt_string(&data, "UserPoolId")?
             .ok_or_else(|| Error::invalid_param("poolData.UserPoolId is required"))?;
-        let (region, pool_name) = user_pool_id
-            .split_once('_')
-            .filter(|(region, name)| {
-                !region.is_empty()
-                    && region
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                    && !name.is_empty()
-                    && name.chars().all(|c| c.is_ascii_alphanumeric())
-            })
-            .ok_or_else(|| {
-                Error::invalid_param(
-                    "poolData.UserPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEf123",
-                )
-            })?;
+        let (region, pool_name) = split_pool_id(&user_pool_id).ok_or_else(|| {
+            Error::invalid_param(
+                "poolData.UserPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEf123",
+            )
+        })?;
         let (region, pool_name) = (region.to_owned(), pool_name.to_owned());
 
         let client_id = opt_string(&data, "ClientId")?
@@ -212,7 +214,8 @@ impl PoolConfig {
         })
     }
 
-    /// The app client's secret, for the one call that takes it as it is (RevokeToken).
+    /// The app client's secret, for the requests that take it as it is (RevokeToken,
+    /// GetTokensFromRefreshToken, the OAuth2 token endpoint).
     pub fn client_secret(&self) -> Option<&str> {
         self.client_secret.as_ref().map(Secret::expose)
     }

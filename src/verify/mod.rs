@@ -9,6 +9,7 @@ pub mod jwks;
 pub mod jwt;
 
 use crate::client::Cognito;
+use crate::config::split_pool_id;
 use crate::error::{code::jwt as code, Error, Result};
 use crate::params::Params;
 use checks::{Checks, TokenUse};
@@ -53,22 +54,11 @@ impl Pool {
         checks: Checks,
         store: KeyStore,
     ) -> Result<Self> {
-        let region = user_pool_id
-            .split_once('_')
-            .filter(|(region, id)| {
-                !region.is_empty()
-                    && !id.is_empty()
-                    && region
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                    && id.bytes().all(|b| b.is_ascii_alphanumeric())
-            })
-            .map(|(region, _)| region)
-            .ok_or_else(|| {
-                Error::invalid_param(
-                    "userPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEf123",
-                )
-            })?;
+        let (region, _) = split_pool_id(user_pool_id).ok_or_else(|| {
+            Error::invalid_param(
+                "userPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEf123",
+            )
+        })?;
         let issuers = ["cognito-idp", "issuer-cognito-idp"]
             .map(|host| format!("https://{host}.{region}.amazonaws.com/{user_pool_id}"));
         let jwks_url = jwks_url.unwrap_or_else(|| format!("{}/.well-known/jwks.json", issuers[0]));
