@@ -26,8 +26,8 @@ export declare class NativePool {
 /**
  * A token verifier. Verification with known keys runs on the calling thread and answers with
  * the token's own payload text, which the facade hands to `JSON.parse` (V8 builds the claims
- * object faster than property-by-property N-API calls can); a failure answers as an object of
- * the error's fields, which the facade turns into its Error.
+ * object faster than property-by-property N-API calls can); every failure answers as a
+ * `Refusal`, which the facade turns into its Error.
  */
 export declare class NativeVerifier {
   /** The verifier's options as JSON (see `Verifier::from_json`). */
@@ -41,13 +41,13 @@ export declare class NativeVerifier {
   needsKeys(code: string): boolean
   /**
    * Loads the keys the token's pool needs (one fetch per URL at a time, at most once per
-   * window); resolves with null, or with the error as JSON.
+   * window); resolves with null, or with the error.
    */
-  loadFor(token: string): Promise<string | null>
-  /** Loads every pool's keys not loaded yet; resolves with null, or with the error as JSON. */
-  hydrate(): Promise<string | null>
-  /** Keys given as a JWKS document (JSON) for one pool; null, or the error as JSON. */
-  cacheJwks(jwks: string, userPoolId?: string | undefined | null): string | null
+  loadFor(token: string): Promise<Refusal | undefined | null>
+  /** Loads every pool's keys not loaded yet; resolves with null, or with the error. */
+  hydrate(): Promise<Refusal | undefined | null>
+  /** Keys given as a JWKS document (JSON) for one pool; null, or the error. */
+  cacheJwks(jwks: string, userPoolId?: string | undefined | null): Refusal | null
   /** The JWK that verifies `token`, when it is known (for a custom check). */
   jwkFor(token: string): Record<string, unknown> | null
 }
@@ -61,7 +61,7 @@ export declare function methodNames(): Array<string>
  */
 export declare function paramNames(): Array<string>
 
-/** A refused token, as `verifySync` answers it. */
+/** A refused token or a failed load, as every verifier call answers it. */
 export interface Refusal {
   code: string
   message: string

@@ -367,8 +367,6 @@ function readVerifierOptions(options) {
   }
 }
 
-const errorOf = (json) => makeError(JSON.parse(json))
-
 /**
  * Verifies Cognito id and access tokens locally, as aws-jwt-verify's `CognitoJwtVerifier` does:
  * `verify(token)` resolves the claims (fetching the pool's keys when it must), `verifySync(token)`
@@ -404,7 +402,7 @@ class Verifier {
     } catch (err) {
       if (!this.#native.needsKeys(err.code)) throw err
       const failed = await this.#native.loadFor(token)
-      if (failed) throw errorOf(failed)
+      if (failed) throw makeError(failed)
       claims = this.#claims(token)
     }
     const check = this.#checkOf(claims)
@@ -416,7 +414,7 @@ class Verifier {
   async hydrate() {
     if (this.#why) throw invalidParams(this.#why)
     const failed = await this.#native.hydrate()
-    if (failed) throw errorOf(failed)
+    if (failed) throw makeError(failed)
   }
 
   /** Keys given directly (a JWKS object), for one pool: the only one unless `userPoolId` says. */
@@ -429,7 +427,7 @@ class Verifier {
       throw invalidParams('jwks could not be read as JSON')
     }
     const failed = this.#native.cacheJwks(json ?? 'null', typeof userPoolId === 'string' ? userPoolId : undefined)
-    if (failed) throw errorOf(failed)
+    if (failed) throw makeError(failed)
   }
 
   #claims(token) {

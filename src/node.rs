@@ -78,19 +78,15 @@ impl NativePool {
 
 /// A token verifier. Verification with known keys runs on the calling thread and answers with
 /// the token's own payload text, which the facade hands to `JSON.parse` (V8 builds the claims
-/// object faster than property-by-property N-API calls can); a failure answers as an object of
-/// the error's fields, which the facade turns into its Error.
+/// object faster than property-by-property N-API calls can); every failure answers as a
+/// `Refusal`, which the facade turns into its Error.
 #[napi]
 pub struct NativeVerifier {
     /// Bad options are kept as their error and reported by every verification, never thrown.
     verifier: Result<Arc<Verifier>>,
 }
 
-fn error_json(error: &Error) -> String {
-    serde_json::to_string(error).unwrap_or_default()
-}
-
-/// A refused token, as `verifySync` answers it.
+/// A refused token or a failed load, as every verifier call answers it.
 #[napi(object)]
 pub struct Refusal {
     pub code: String,
@@ -141,46 +137,46 @@ impl NativeVerifier {
     /// Whether the error (as `verifySync` answered it) may go away once the keys are loaded.
     #[napi]
     pub fn needs_keys(&self, code: String) -> bool {
-        Verifier::needs_keys(&Error::new(&code, None, ""))
+        Verifier::needs_keys(&code)
     }
 
     /// Loads the keys the token's pool needs (one fetch per URL at a time, at most once per
-    /// window); resolves with null, or with the error as JSON.
-    #[napi(ts_return_type = "Promise<string | null>")]
+    /// window); resolves with null, or with the error.
+    #[napi]
     pub fn load_for<'env>(
         &self,
         env: &'env Env,
         token: String,
-    ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
+    ) -> napi::Result<PromiseRaw<'env, Option<Refusal>>> {
         let verifier = self.verifier.clone();
         env.spawn_future(async move {
             let loaded = match verifier {
                 Ok(verifier) => verifier.load_for(&token).await,
                 Err(error) => Err(error),
             };
-            Ok(loaded.err().as_ref().map(error_json))
+            Ok(loaded.err().map(Refusal::from))
         })
     }
 
-    /// Loads every pool's keys not loaded yet; resolves with null, or with the error as JSON.
-    #[napi(ts_return_type = "Promise<string | null>")]
-    pub fn hydrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<String>>> {
+    /// Loads every pool's keys not loaded yet; resolves with null, or with the error.
+    #[napi]
+    pub fn hydrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<Refusal>>> {
         let verifier = self.verifier.clone();
         env.spawn_future(async move {
             let loaded = match verifier {
                 Ok(verifier) => verifier.hydrate().await,
                 Err(error) => Err(error),
             };
-            Ok(loaded.err().as_ref().map(error_json))
+            Ok(loaded.err().map(Refusal::from))
         })
     }
 
-    /// Keys given as a JWKS document (JSON) for one pool; null, or the error as JSON.
+    /// Keys given as a JWKS document (JSON) for one pool; null, or the error.
     #[napi]
-    pub fn cache_jwks(&self, jwks: String, user_pool_id: Option<String>) -> Option<String> {
+    pub fn cache_jwks(&self, jwks: String, user_pool_id: Option<String>) -> Option<Refusal> {
         let verifier = self.verifier.as_ref().map_err(Clone::clone);
         let given = verifier.and_then(|v| v.cache_jwks(user_pool_id.as_deref(), &jwks));
-        given.err().as_ref().map(error_json)
+        given.err().map(Refusal::from)
     }
 
     /// The JWK that verifies `token`, when it is known (for a custom check).

@@ -113,10 +113,15 @@ fn unavailable(message: String) -> Error {
 
 /// The signing keys of a JWKS document; keys this package cannot use are left out.
 pub fn parse(document: &[u8]) -> Result<HashMap<String, Arc<Key>>> {
-    let unusable = |why: &str| unavailable(format!("The JWKS {why}"));
-    let mut jwks: Value = serde_json::from_slice(document).map_err(|_| unusable("is not JSON"))?;
+    let jwks = serde_json::from_slice(document)
+        .map_err(|_| unavailable("The JWKS is not JSON".to_owned()))?;
+    keys_of(jwks)
+}
+
+/// The signing keys of a JWKS already read as JSON.
+pub fn keys_of(mut jwks: Value) -> Result<HashMap<String, Arc<Key>>> {
     let Some(Value::Array(keys)) = jwks.get_mut("keys").map(Value::take) else {
-        return Err(unusable("has no keys"));
+        return Err(unavailable("The JWKS has no keys".to_owned()));
     };
     Ok(keys
         .into_iter()

@@ -197,10 +197,9 @@ impl Verifier {
                 return Err(options.bad("userPoolId", "different for each pool of a verifier"));
             }
             if let Some(jwks) = object.get("jwks") {
-                pool.jwks
-                    .give(jwks::parse(jwks.to_string().as_bytes()).map_err(|e| {
-                        Error::invalid_param(format!("{}jwks: {}", options.at, e.message))
-                    })?);
+                pool.jwks.give(jwks::keys_of(jwks.clone()).map_err(|e| {
+                    Error::invalid_param(format!("{}jwks: {}", options.at, e.message))
+                })?);
             }
             pools.push(pool);
         }
@@ -230,9 +229,10 @@ impl Verifier {
         Ok(jwt.payload)
     }
 
-    /// Whether `error` of [`Self::verify_sync`] may go away once the pool's keys are (re)loaded.
-    pub fn needs_keys(error: &Error) -> bool {
-        [code::UNKNOWN_KID, code::JWKS_NOT_CACHED, code::FETCH].contains(&error.code.as_str())
+    /// Whether an error of [`Self::verify_sync`] (by its code) may go away once the pool's keys
+    /// are (re)loaded.
+    pub fn needs_keys(code: &str) -> bool {
+        [code::UNKNOWN_KID, code::JWKS_NOT_CACHED, code::FETCH].contains(&code)
     }
 
     /// Loads the keys of the token's pool unless they answer for its `kid` already (or the
@@ -248,7 +248,7 @@ impl Verifier {
     /// The token's claims, loading its pool's keys first when they are not known.
     pub async fn verify(&self, token: &str) -> Result<String> {
         match self.verify_sync(token) {
-            Err(e) if Self::needs_keys(&e) => {
+            Err(e) if Self::needs_keys(&e.code) => {
                 self.load_for(token).await?;
                 self.verify_sync(token)
             }
