@@ -13,7 +13,8 @@ use std::collections::HashMap;
 /// map is refused before any request.
 pub const MAX_METADATA_BYTES: usize = 16 * 1024;
 
-#[derive(Debug, Default, Clone)]
+/// Its Debug print names the metadata keys only: their values may be anything a trigger needs.
+#[derive(Default, Clone)]
 pub struct Context {
     /// poolData's `clientMetadata` with the call's own over it.
     pub client_metadata: Option<HashMap<String, String>>,
@@ -66,6 +67,16 @@ impl Context {
     }
 }
 
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Option<Vec<&String>> = self.client_metadata.as_ref().map(|m| m.keys().collect());
+        f.debug_struct("Context")
+            .field("client_metadata_keys", &keys)
+            .field("user_context", &self.user_context)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +112,20 @@ mod tests {
                 .unwrap()["app"],
             "web"
         );
+    }
+
+    #[test]
+    fn debug_print_shows_no_value() {
+        let context = read(
+            r#"{"clientMetadata":{"otp":"hunter2-value"},"userContext":{"ipAddress":"203.0.113.7","encodedData":"fp-value"}}"#,
+            "null",
+        )
+        .unwrap();
+        let printed = format!("{context:?}");
+        assert!(printed.contains("otp"), "{printed}");
+        for secret in ["hunter2-value", "203.0.113.7", "fp-value"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
     }
 
     #[test]

@@ -97,8 +97,8 @@ impl MfaOptions {
 }
 
 /// An authenticator app's secret and the `otpauth://` URI a QR code shows; within a login, the
-/// session to answer MFA_SETUP with.
-#[derive(Debug, Serialize)]
+/// session to answer MFA_SETUP with. Its Debug print shows none of them.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TotpSecret {
     pub secret_code: String,
@@ -118,8 +118,9 @@ pub struct AuthFactors {
     pub configured_user_auth_factors: Vec<String>,
 }
 
-/// `clientCredentials`' `{ accessToken, expiresAt }` (seconds since the epoch).
-#[derive(Debug, Clone, Serialize)]
+/// `clientCredentials`' `{ accessToken, expiresAt }` (seconds since the epoch). Its Debug print
+/// shows only the expiry.
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MachineToken {
     pub access_token: String,
@@ -195,10 +196,41 @@ pub struct UserPage {
     pub pagination_token: Option<String>,
 }
 
+impl std::fmt::Debug for TotpSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpSecret").finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for MachineToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MachineToken")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::{json, to_value};
+
+    #[test]
+    fn debug_prints_hide_secrets_and_tokens() {
+        let totp = TotpSecret {
+            secret_code: "JBSWY3DPEHPK3PXP".into(),
+            otpauth_uri: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP".into(),
+            login_session: Some("session-value".into()),
+        };
+        let machine = MachineToken {
+            access_token: "eyJ.machine.token".into(),
+            expires_at: 7,
+        };
+        let printed = format!("{totp:?} {machine:?}");
+        for secret in ["JBSWY3DPEHPK3PXP", "session-value", "eyJ.machine.token"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+    }
 
     #[test]
     fn shapes_as_the_original_resolved_them() {
