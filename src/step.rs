@@ -1,4 +1,4 @@
-//! InitiateAuth, the request every flow starts with (a login, a refresh), and what Cognito
+//! InitiateAuth, the request every login flow starts with, and what Cognito
 //! answers it or a challenge's answer with: a [`Step`].
 #![forbid(unsafe_code)]
 

@@ -32,7 +32,7 @@ impl std::fmt::Debug for Tokens {
 
 impl Tokens {
     /// The one path from Cognito's `AuthenticationResult` to `Tokens`. `refresh_fallback` is the
-    /// refresh token the caller already holds: Cognito sends none back on REFRESH_TOKEN_AUTH.
+    /// refresh token the caller already holds: a refresh without rotation sends none back.
     pub fn from_result(
         result: AuthenticationResultType,
         refresh_fallback: Option<&str>,
