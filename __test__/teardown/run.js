@@ -1,9 +1,9 @@
 'use strict'
 
 // Run by __test__/teardown.spec.js in a process of its own: the main thread loads the addon and
-// makes calls, then ROUNDS workers each start a burst of calls against a loopback server that holds
-// every answer, and each worker goes away (terminate(), process.exit in a callback or from a timer,
-// a throwing callback) while the server releases the whole burst at once. The process must survive
+// makes calls, then ROUNDS workers each start a burst of calls and a verifier's JWKS fetch against a
+// loopback server that holds every answer, and each worker goes away (terminate(), process.exit in
+// a callback or from a timer, a throwing callback) while the server releases the whole burst at once. The process must survive
 // every round, and the main thread must still make calls at the end. Prints `survived N`.
 
 const http = require('node:http')
@@ -67,6 +67,11 @@ const WORKER = `
       if (workerData.mode === 'throwing-callback' && answered === 2) throw new Error('a callback that throws')
     })
   }
+  // A verifier's key fetch in flight too (the server holds it with the rest, then refuses it).
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const iss = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Teardown1'
+  const verifier = cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_Teardown1', tokenUse: null, clientId: null, jwksUri: workerData.poolData.endpoint + '/jwks.json' })
+  verifier.verify(b64({ alg: 'RS256', kid: 'k' }) + '.' + b64({ iss }) + '.c2ln').catch(() => {})
   // Told when the answers are being released: exit from a timer while they arrive.
   parentPort.on('message', () => setTimeout(() => process.exit(0), 0))
 `
