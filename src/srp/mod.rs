@@ -1,5 +1,6 @@
-//! Cognito's SRP-6a client side (USER_SRP_AUTH, then the PASSWORD_VERIFIER answer), byte for byte
-//! as amazon-cognito-identity-js computes it: 3072-bit group of RFC 5054, SHA-256, HKDF "Caldera
+//! Cognito's SRP-6a client side (USER_SRP_AUTH, then the PASSWORD_VERIFIER answer; a remembered
+//! device's DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER, and the verifier ConfirmDevice takes),
+//! byte for byte as amazon-cognito-identity-js computes it: 3072-bit group of RFC 5054, SHA-256, HKDF "Caldera
 //! Derived Key", HMAC claim. Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is
 //! constant-time with a public bit bound: powers of g through a fixed-base table read whole, S
 //! through fixed windows over a table of the base's powers, also read whole; the Montgomery
@@ -24,10 +25,12 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-/// What Cognito's PASSWORD_VERIFIER challenge carries.
+/// What Cognito's PASSWORD_VERIFIER (or DEVICE_PASSWORD_VERIFIER) challenge carries.
 pub struct VerifierChallenge<'a> {
+    /// The pool's name; for a device, its device group key.
     pub pool_name: &'a str,
-    /// `USER_ID_FOR_SRP`: the user's internal name, not the alias they typed.
+    /// `USER_ID_FOR_SRP`: the user's internal name, not the alias they typed; for a device, its
+    /// device key.
     pub user_id_for_srp: &'a str,
     pub salt_hex: &'a str,
     pub srp_b_hex: &'a str,
@@ -91,6 +94,22 @@ impl Ephemeral {
         }))
     }
 
+    /// The pair of a given `a`, for tests against the reference's vectors. The reference's `a`
+    /// may be 1024 bits wide, beyond the table: its A comes from the varying-base exponentiation,
+    /// and S's exponent gets the windows that bound gives.
+    #[cfg(test)]
+    pub(crate) fn from_hex(a_hex: &str) -> Self {
+        let a = uint_from_hex(a_hex).unwrap();
+        if a.bits_vartime() <= SMALL_A_BITS {
+            return Self::from_small_a(a).unwrap().unwrap();
+        }
+        Self {
+            a: Zeroizing::new(a),
+            a_bits: 1024,
+            big_a: pow_sliced(&GROUP.g, &a, 1024).unwrap().retrieve(),
+        }
+    }
+
     /// `SRP_A` as sent to InitiateAuth.
     pub fn public_hex(&self) -> String {
         to_hex(&self.big_a)
@@ -142,6 +161,52 @@ impl Ephemeral {
         Ok(PasswordClaim {
             signature_b64,
             timestamp,
+        })
+    }
+}
+
+/// A remembered device's secret: the random password only the caller keeps, and the salt and
+/// verifier ConfirmDevice hands Cognito (`padHex` bytes, as the reference sends them base64'd).
+pub struct DeviceSecret {
+    pub password: Zeroizing<String>,
+    pub salt: Vec<u8>,
+    pub verifier: Vec<u8>,
+}
+
+impl std::fmt::Debug for DeviceSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceSecret([redacted])")
+    }
+}
+
+impl DeviceSecret {
+    /// A fresh secret for `device_key` of `group_key`: 40 random bytes base64'd for the password
+    /// and 16 for the salt, as the reference draws them.
+    pub fn generate(group_key: &str, device_key: &str) -> Result<Self> {
+        let mut password = Zeroizing::new([0u8; 40]);
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut password[..])
+            .and_then(|()| getrandom::fill(&mut salt))
+            .map_err(|_| Error::internal("the OS random generator failed"))?;
+        Self::from_random(group_key, device_key, &password, &salt)
+    }
+
+    /// v = g^x with x = H(padHex(salt) || H(groupKey || deviceKey || ":" || password)): the user's
+    /// x with the device group key for the pool and the device key for the user.
+    fn from_random(
+        group_key: &str,
+        device_key: &str,
+        password: &[u8; 40],
+        salt: &[u8; 16],
+    ) -> Result<Self> {
+        let password = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(password));
+        let salt = uint_from_be(salt).expect("16 bytes fit");
+        let x = compute_x(&salt, group_key, device_key, &password);
+        let verifier = g_pow(&x, HASH_BITS).ok_or_else(math_failed)?.retrieve();
+        Ok(Self {
+            password,
+            salt: pad(&salt),
+            verifier: pad(&verifier),
         })
     }
 }
@@ -244,20 +309,6 @@ mod tests {
         pad(value).iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// The reference's `a` may be 1024 bits wide, beyond the table: its A comes from the
-    /// varying-base exponentiation, and S's exponent gets the windows that bound gives.
-    fn reference_pair(a_hex: &str) -> Ephemeral {
-        let a = uint_from_hex(a_hex).unwrap();
-        if a.bits_vartime() <= SMALL_A_BITS {
-            return Ephemeral::from_small_a(a).unwrap().unwrap();
-        }
-        Ephemeral {
-            a: Zeroizing::new(a),
-            a_bits: 1024,
-            big_a: pow_sliced(&GROUP.g, &a, 1024).unwrap().retrieve(),
-        }
-    }
-
     fn check_case(case: &Value) {
         let name = case["name"].as_str().unwrap();
         let input = &case["input"];
@@ -271,7 +322,7 @@ mod tests {
             }
         };
 
-        let pair = reference_pair(s("small_a_hex"));
+        let pair = Ephemeral::from_hex(s("small_a_hex"));
         assert_eq!(
             pair.public_hex(),
             expected["srp_a_hex"].as_str().unwrap(),
@@ -363,6 +414,40 @@ mod tests {
         let v = vectors();
         for case in v["divergence_cases"].as_array().unwrap() {
             check_case(case);
+        }
+    }
+
+    /// The device secret ConfirmDevice gets, from the reference's own random bytes
+    /// (testdata/device-srp-vectors.json, scripts/device-srp-vectors.js); the sign-in answers of
+    /// the same vectors are checked in `auth`, where they are built.
+    #[test]
+    fn device_secrets_match_the_reference() {
+        let v: Value =
+            serde_json::from_str(include_str!("../../testdata/device-srp-vectors.json")).unwrap();
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        for case in v["vectors"].as_array().unwrap() {
+            let (input, expected) = (&case["input"], &case["expected"]["confirm_device"]);
+            let bytes = |key: &str| -> Vec<u8> {
+                let hex = input[key].as_str().unwrap();
+                (0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                    .collect()
+            };
+            let secret = DeviceSecret::from_random(
+                input["device_group_key"].as_str().unwrap(),
+                input["device_key"].as_str().unwrap(),
+                &bytes("device_password_bytes_hex").try_into().unwrap(),
+                &bytes("salt_bytes_hex").try_into().unwrap(),
+            )
+            .unwrap();
+            assert_eq!(*secret.password, input["device_password"].as_str().unwrap());
+            assert_eq!(b64(&secret.salt), expected["Salt"].as_str().unwrap());
+            assert_eq!(
+                b64(&secret.verifier),
+                expected["PasswordVerifier"].as_str().unwrap()
+            );
+            assert_eq!(format!("{secret:?}"), "DeviceSecret([redacted])");
         }
     }
 
