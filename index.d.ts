@@ -12,8 +12,9 @@ declare namespace cognitoUserPool {
     ClientSecret?: string
     /** Override of the Cognito endpoint (else AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL). */
     endpoint?: string
-    /** How `login` proves the password; SRP by default. */
-    AuthFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH'
+    /** How `login` signs in: proving the password by SRP (the default), sending it, or the
+     * choice-based USER_AUTH flow (the app client needs ALLOW_USER_AUTH). */
+    AuthFlow?: AuthFlow
     /** Bound on each call, in milliseconds (default 10000). */
     timeout?: number
     /** Where `verifyToken` gets the pool's keys (default: Cognito's JWKS URL for the pool). */
@@ -75,8 +76,22 @@ declare namespace cognitoUserPool {
     idTokenExpiresAt: number
   }
 
+  export type AuthFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'USER_AUTH'
+
+  /** USER_AUTH's first factors: what `preferredChallenge` and `loginSelectChallenge` name. */
+  export type FirstFactor = 'PASSWORD_SRP' | 'PASSWORD' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN'
+
   export type NextStepName =
-    'MFA_AUTH' | 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'SELECT_MFA_TYPE' | 'MFA_SETUP' | 'EMAIL_OTP' | 'CUSTOM_CHALLENGE'
+    | 'MFA_AUTH'
+    | 'NEW_PASSWORD_REQUIRED'
+    | 'SOFTWARE_TOKEN_MFA'
+    | 'SELECT_MFA_TYPE'
+    | 'MFA_SETUP'
+    | 'EMAIL_OTP'
+    | 'SMS_OTP'
+    | 'CUSTOM_CHALLENGE'
+    | 'SELECT_CHALLENGE'
+    | 'WEB_AUTHN'
 
   export interface NextStep {
     nextStep: NextStepName
@@ -84,9 +99,51 @@ declare namespace cognitoUserPool {
     loginSession: string
     /** Cognito's challenge parameters, for the steps the original did not know. */
     challengeParameters?: Record<string, string>
+    /** SELECT_CHALLENGE: what `loginSelectChallenge` may choose. */
+    availableChallenges?: FirstFactor[]
+    /** WEB_AUTHN: the options for the browser's `navigator.credentials.get`
+     * (`PublicKeyCredential.parseRequestOptionsFromJSON`). */
+    credentialRequestOptions?: Record<string, unknown>
   }
 
-  export type LoginResult = Tokens | NextStep
+  /** A device Cognito started tracking at this login (only for a caller who passed `device`):
+   * `confirmDevice` gives it its secret. */
+  export interface NewDevice {
+    deviceKey: string
+    deviceGroupKey: string
+  }
+
+  /** What `confirmDevice` resolves; a later login takes it as `device`. `devicePassword` exists
+   * nowhere else: keep it as a refresh token is kept. */
+  export interface ConfirmedDevice extends NewDevice {
+    devicePassword: string
+    /** The pool leaves it to the user: `updateDeviceStatus({ remembered: true })` remembers it. */
+    userConfirmationNecessary: boolean
+  }
+
+  /** A login's `device`: `{}` to be told of a new device (`newDevice` in the tokens), or the
+   * remembered device to sign in with (its DEVICE_SRP_AUTH is answered inside the call, so a
+   * remembered device skips MFA when the pool says so). Without it a login is the original's. */
+  export type DeviceParam = Record<string, never> | Omit<ConfirmedDevice, 'userConfirmationNecessary'>
+
+  export type LoginResult = (Tokens & { newDevice?: NewDevice }) | NextStep
+
+  /** What every step of a login also takes. */
+  export interface LoginStep {
+    username: string
+    device?: DeviceParam
+  }
+
+  /** A passkey of the user. */
+  export interface Passkey {
+    credentialId: string
+    friendlyCredentialName: string
+    relyingPartyId: string
+    authenticatorAttachment?: string | null
+    authenticatorTransports: string[]
+    /** Seconds since the epoch. */
+    createdAt: number
+  }
 
   export interface CodeDelivery {
     CodeDeliveryDetails: {
@@ -120,19 +177,29 @@ declare namespace cognitoUserPool {
     signup: Method<{ username: string; password: string; attributes?: Attribute[] }, { username: string }>
     signupConfirm: Method<{ username: string; confirmationCode: string }, 'SUCCESS'>
     signupResend: Method<{ username: string }, CodeDelivery>
-    login: Method<{ username: string; password: string }, LoginResult>
+    /** Under USER_AUTH, `password` is optional: with it (and no `preferredChallenge`) the password
+     * is proven by SRP; without it Cognito's SELECT_CHALLENGE comes back as the next step. */
+    login: Method<
+      LoginStep &
+        (
+          | { password: string; authFlow?: AuthFlow; preferredChallenge?: FirstFactor }
+          | { password?: string; authFlow: 'USER_AUTH'; preferredChallenge?: FirstFactor }
+          | { password?: string; authFlow?: 'USER_AUTH'; preferredChallenge: FirstFactor }
+        ),
+      LoginResult
+    >
+    /** Answers the code challenge the session holds (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP). */
     loginMfa: Method<
-      {
-        username: string
+      LoginStep & {
         loginSession: string
         mfaCode: string
-        /** Only for a session obtained elsewhere: which challenge it holds. */ mfaType?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP'
+        /** Only for a session obtained elsewhere: which challenge it holds. */
+        mfaType?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' | 'SMS_OTP'
       },
       LoginResult
     >
     loginNewPasswordRequired: Method<
-      {
-        username: string
+      LoginStep & {
         loginSession: string
         newPassword: string
         /** `{ name: value }`, as the original took them, or a `[{ Name, Value }]` list. */
@@ -174,19 +241,21 @@ declare namespace cognitoUserPool {
      * resolves its claims, else a {@link VerifyErrorCode}. */
     verifyToken: Method<{ token: string; tokenUse?: 'id' | 'access'; graceSeconds?: number }, Claims>
     /** Answers SELECT_MFA_TYPE with the factor the user picked. */
-    loginSelectMfaType: Method<
-      { username: string; loginSession: string; mfaType: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' },
-      LoginResult
-    >
+    loginSelectMfaType: Method<LoginStep & { loginSession: string; mfaType: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' }, LoginResult>
     /** Answers a CUSTOM_CHALLENGE set by the pool's Lambda triggers. */
-    loginCustomChallenge: Method<{ username: string; loginSession: string; answer: string }, LoginResult>
+    loginCustomChallenge: Method<LoginStep & { loginSession: string; answer: string }, LoginResult>
     /** MFA_SETUP step: starts enrolling an authenticator app within the login. */
     loginMfaSetup: Method<
       { username: string; loginSession: string; issuer?: string },
       { secretCode: string; otpauthUri: string; loginSession: string }
     >
     /** MFA_SETUP step: the app's first code; resolves tokens or the next step. */
-    loginMfaSetupVerify: Method<{ username: string; loginSession: string; totpCode: string }, LoginResult>
+    loginMfaSetupVerify: Method<LoginStep & { loginSession: string; totpCode: string }, LoginResult>
+    /** USER_AUTH's SELECT_CHALLENGE: PASSWORD_SRP and PASSWORD take `password`; EMAIL_OTP and
+     * SMS_OTP resolve the code step (answered by `loginMfa`), WEB_AUTHN the passkey step. */
+    loginSelectChallenge: Method<LoginStep & { loginSession: string; challenge: FirstFactor; password?: string }, LoginResult>
+    /** WEB_AUTHN step: the browser's assertion (`navigator.credentials.get(...)`'s `toJSON()`). */
+    loginWebAuthn: Method<LoginStep & { loginSession: string; credential: object | string }, LoginResult>
     /** The devices Cognito remembers for the user. */
     listDevices: Method<Auth, Device[]>
     /** The user's second factors and the first factors it can sign in with (choice-based sign-in). */
@@ -198,6 +267,21 @@ declare namespace cognitoUserPool {
      * expires; one request in flight per scope set. */
     clientCredentials: Method<{ scopes?: string | string[] }, { accessToken: string; expiresAt: number }>
     forgetDevice: Method<Auth & { deviceKey: string }, 'SUCCESS'>
+    /** Gives the `newDevice` of a login its secret (an SRP verifier of a random password). */
+    confirmDevice: Method<Auth & NewDevice & { deviceName?: string }, ConfirmedDevice>
+    /** A remembered device skips MFA at later logins (when the pool says so). */
+    updateDeviceStatus: Method<Auth & { deviceKey: string; remembered: boolean }, 'SUCCESS'>
+    getDevice: Method<Auth & { deviceKey: string }, Device>
+    /** Passkey registration, first half: the options for `navigator.credentials.create`
+     * (`PublicKeyCredential.parseCreationOptionsFromJSON`). */
+    startWebAuthnRegistration: Method<Auth, { credentialCreationOptions: Record<string, unknown> }>
+    /** Passkey registration, second half: the browser's new credential (its `toJSON()`). */
+    completeWebAuthnRegistration: Method<Auth & { credential: object | string }, 'SUCCESS'>
+    listWebAuthnCredentials: Method<
+      Auth & { limit?: number; paginationToken?: string },
+      { credentials: Passkey[]; paginationToken?: string | null }
+    >
+    deleteWebAuthnCredential: Method<Auth & { credentialId: string }, 'SUCCESS'>
 
     // Admin calls, signed with the process's AWS credentials (default chain)
     adminCreateUser: Method<

@@ -74,6 +74,19 @@ test('bad params and network errors never quote values, with a client secret set
       },
     ],
     ['signupResend', { username: 'u', clientMetadata: { otp: 4242424242 } }],
+    [
+      'login',
+      { username: 'u', password: 'hunter2-password', device: { deviceKey: 'k', deviceGroupKey: 'g', devicePassword: 'hunter2-password' } },
+    ],
+    ['login', { username: 'u', device: { deviceGroupKey: 'g', devicePassword: 'hunter2-password' } }],
+    ['loginSelectChallenge', { username: 'u', loginSession: 'hunter2-password', challenge: 'PASSWORD', password: 'hunter2-password' }],
+    ['loginWebAuthn', { username: 'u', loginSession: 'hunter2-password', credential: { response: { signature: 'hunter2-password' } } }],
+    ['loginWebAuthn', { username: 'u', loginSession: 'WEB_AUTHN:s', credential: '{"hunter2-password"' }],
+    ['confirmDevice', { username: 'u', accessToken: 'eyJhbGciOi.forged.token', deviceKey: 'k', deviceGroupKey: 'g' }],
+    [
+      'completeWebAuthnRegistration',
+      { username: 'u', accessToken: 'eyJhbGciOi.forged.token', credential: { response: { attestationObject: 'hunter2-password' } } },
+    ],
     ['signupResend', { username: 'u', userContext: { ipAddress: 'hunter2-password', encodedData: 4242424242 } }],
   ]) {
     const err = await t.throwsAsync(pool[method](params))

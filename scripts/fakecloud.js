@@ -131,8 +131,9 @@ async function admin(url, operation, body) {
 
 const unique = (prefix) => `${prefix}-${require('node:crypto').randomBytes(5).toString('hex')}`
 
-/** A fresh pool and app client; resolves the poolData to give the package. */
-async function createPool(url, { secret = false, mfa = 'OPTIONAL' } = {}) {
+/** A fresh pool and app client; resolves the poolData to give the package. `flows` adds auth
+ * flows to the client's (e.g. ALLOW_USER_AUTH). */
+async function createPool(url, { secret = false, mfa = 'OPTIONAL', flows = [] } = {}) {
   const { UserPool } = await admin(url, 'CreateUserPool', {
     PoolName: unique('pool'),
     AutoVerifiedAttributes: ['email'],
@@ -142,7 +143,7 @@ async function createPool(url, { secret = false, mfa = 'OPTIONAL' } = {}) {
     UserPoolId: UserPool.Id,
     ClientName: unique('client'),
     GenerateSecret: secret,
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', ...flows],
   })
   return {
     UserPoolId: UserPool.Id,

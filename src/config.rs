@@ -12,11 +12,28 @@ use std::time::Duration;
 /// Every call is bounded by this unless poolData says otherwise (`timeout`, in milliseconds).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How `login` proves the password.
+/// How `login` signs in: proving the password by SRP or sending it, or the choice-based flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthFlow {
-    UserSrp,
-    UserPassword,
+    /// USER_SRP_AUTH
+    Srp,
+    /// USER_PASSWORD_AUTH
+    Password,
+    /// USER_AUTH, the choice-based flow
+    Choice,
+}
+
+impl AuthFlow {
+    pub const NAMES: &'static str = "USER_SRP_AUTH, USER_PASSWORD_AUTH or USER_AUTH";
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "USER_SRP_AUTH" => Self::Srp,
+            "USER_PASSWORD_AUTH" => Self::Password,
+            "USER_AUTH" => Self::Choice,
+            _ => return None,
+        })
+    }
 }
 
 /// A string that never shows in Debug or Display output.
@@ -137,13 +154,10 @@ impl PoolConfig {
         }
 
         let auth_flow = match opt_string(&data, "AuthFlow")?.as_deref() {
-            None | Some("USER_SRP_AUTH") => AuthFlow::UserSrp,
-            Some("USER_PASSWORD_AUTH") => AuthFlow::UserPassword,
-            Some(_) => {
-                return Err(Error::invalid_param(
-                    "poolData.AuthFlow must be USER_SRP_AUTH or USER_PASSWORD_AUTH",
-                ))
-            }
+            None => AuthFlow::Srp,
+            Some(name) => AuthFlow::from_name(name).ok_or_else(|| {
+                Error::invalid_param(format!("poolData.AuthFlow must be {}", AuthFlow::NAMES))
+            })?,
         };
 
         let timeout = match data.get("timeout") {
@@ -247,7 +261,7 @@ mod tests {
             parse(r#"{"UserPoolId":"eu-west-3_AbC123","ClientId":"abc","Paranoia":7}"#).unwrap();
         assert_eq!(c.region, "eu-west-3");
         assert_eq!(c.pool_name, "AbC123");
-        assert_eq!(c.auth_flow, AuthFlow::UserSrp);
+        assert_eq!(c.auth_flow, AuthFlow::Srp);
         assert_eq!(c.timeout, DEFAULT_TIMEOUT);
         assert!(c.secret_hash("alice").is_none());
     }
@@ -328,7 +342,7 @@ mod tests {
             r#"{"UserPoolId":"us-east-1_x","ClientId":"a","AuthFlow":"USER_PASSWORD_AUTH","timeout":2500,"endpoint":"http://127.0.0.1:1"}"#,
         )
         .unwrap();
-        assert_eq!(c.auth_flow, AuthFlow::UserPassword);
+        assert_eq!(c.auth_flow, AuthFlow::Password);
         assert_eq!(c.timeout, Duration::from_millis(2500));
         assert_eq!(c.endpoint.as_deref(), Some("http://127.0.0.1:1"));
     }

@@ -18,6 +18,7 @@ mod http;
 mod mfa;
 mod oauth;
 mod params;
+mod passkeys;
 mod password;
 mod profile;
 mod results;
@@ -108,6 +109,15 @@ methods! {
     "getUserAuthFactors" => mfa::get_user_auth_factors,
     "exchangeCode" => oauth::exchange_code,
     "clientCredentials" => oauth::client_credentials,
+    "confirmDevice" => devices::confirm_device,
+    "updateDeviceStatus" => devices::update_device_status,
+    "getDevice" => devices::get_device,
+    "loginSelectChallenge" => auth::login_select_challenge,
+    "loginWebAuthn" => auth::login_web_authn,
+    "startWebAuthnRegistration" => passkeys::start_web_authn_registration,
+    "completeWebAuthnRegistration" => passkeys::complete_web_authn_registration,
+    "listWebAuthnCredentials" => passkeys::list_web_authn_credentials,
+    "deleteWebAuthnCredential" => passkeys::delete_web_authn_credential,
 }
 
 fn serialized<T: Serialize>(result: Result<T>) -> Result<String> {

@@ -53,6 +53,14 @@ pub const NAMES: &[&str] = &[
     "redirectUri",
     "codeVerifier",
     "scopes",
+    "device",
+    "deviceGroupKey",
+    "remembered",
+    "authFlow",
+    "preferredChallenge",
+    "challenge",
+    "credential",
+    "credentialId",
 ];
 
 /// The key of the marker the facade sends for a value that JSON cannot carry or that could not be
@@ -205,6 +213,31 @@ impl Params {
             })),
             Some(other) => Err(self.wrong_type(name, "an object", other)),
         }
+    }
+
+    /// A required JSON object, given as an object or as its JSON text (a WebAuthn credential,
+    /// which browsers' `toJSON()` gives as either); answered as the object's JSON text.
+    pub fn json_object(&self, name: &str) -> Result<Map<String, Value>> {
+        let not_object = || {
+            Error::invalid_param(format!(
+                "{}{name} must be an object or its JSON text",
+                self.prefix
+            ))
+        };
+        match self.given(name)?.ok_or_else(|| self.required(name))? {
+            Value::Object(map) => Ok(map.clone()),
+            Value::String(text) => match serde_json::from_str(text) {
+                Ok(Value::Object(map)) => Ok(map),
+                _ => Err(not_object()),
+            },
+            _ => Err(not_object()),
+        }
+    }
+
+    /// [`Params::json_object`] as JSON text.
+    pub fn json_object_text(&self, name: &str) -> Result<String> {
+        let map = self.json_object(name)?;
+        serde_json::to_string(&map).map_err(|_| Error::internal("could not encode a JSON object"))
     }
 
     /// An object of strings (`{ [name]: string }`), as Cognito's `ClientMetadata`.

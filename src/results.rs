@@ -5,8 +5,10 @@
 use aws_sdk_cognitoidentityprovider::primitives::DateTime;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, CodeDeliveryDetailsType, DeviceType, UserStatusType, UserType,
+    WebAuthnCredentialDescription,
 };
 use serde::{Serialize, Serializer};
+use zeroize::Zeroizing;
 
 /// What the original resolved with when Cognito had nothing more to say: `'SUCCESS'`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +148,65 @@ impl From<&DeviceType> for Device {
     }
 }
 
+/// What `confirmDevice` resolves: the device as a later login's `device` param takes it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmedDevice {
+    pub device_key: String,
+    pub device_group_key: String,
+    pub device_password: Zeroizing<String>,
+    pub user_confirmation_necessary: bool,
+}
+
+/// `newDevice` in a login's tokens (for a caller who passed `device`): Cognito tracks this
+/// device from now on; `confirmDevice` gives it its secret.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct NewDevice {
+    pub device_key: String,
+    pub device_group_key: String,
+}
+
+/// `startWebAuthnRegistration`'s `{ credentialCreationOptions }`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialCreation {
+    pub credential_creation_options: serde_json::Value,
+}
+
+/// A passkey as `listWebAuthnCredentials` resolves it (`createdAt` in seconds).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Passkey {
+    credential_id: String,
+    friendly_credential_name: String,
+    relying_party_id: String,
+    authenticator_attachment: Option<String>,
+    authenticator_transports: Vec<String>,
+    created_at: i64,
+}
+
+impl From<&WebAuthnCredentialDescription> for Passkey {
+    fn from(c: &WebAuthnCredentialDescription) -> Self {
+        Self {
+            credential_id: c.credential_id.clone(),
+            friendly_credential_name: c.friendly_credential_name.clone(),
+            relying_party_id: c.relying_party_id.clone(),
+            authenticator_attachment: c.authenticator_attachment.clone(),
+            authenticator_transports: c.authenticator_transports.clone(),
+            created_at: c.created_at.secs(),
+        }
+    }
+}
+
+/// `listWebAuthnCredentials`' page: `{ credentials, paginationToken }`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasskeyPage {
+    pub credentials: Vec<Passkey>,
+    pub pagination_token: Option<String>,
+}
+
 /// A user as the admin calls resolve it.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -202,6 +263,18 @@ impl std::fmt::Debug for TotpSecret {
     }
 }
 
+impl std::fmt::Debug for ConfirmedDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfirmedDevice")
+            .field("device_key", &self.device_key)
+            .field(
+                "user_confirmation_necessary",
+                &self.user_confirmation_necessary,
+            )
+            .finish_non_exhaustive()
+    }
+}
+
 impl std::fmt::Debug for MachineToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MachineToken")
@@ -226,8 +299,23 @@ mod tests {
             access_token: "eyJ.machine.token".into(),
             expires_at: 7,
         };
-        let printed = format!("{totp:?} {machine:?}");
-        for secret in ["JBSWY3DPEHPK3PXP", "session-value", "eyJ.machine.token"] {
+        let device = ConfirmedDevice {
+            device_key: "us-east-1_key".into(),
+            device_group_key: "group".into(),
+            device_password: Zeroizing::new("device-password-value".into()),
+            user_confirmation_necessary: true,
+        };
+        assert_eq!(
+            to_value(&device).unwrap()["devicePassword"],
+            "device-password-value"
+        );
+        let printed = format!("{totp:?} {machine:?} {device:?}");
+        for secret in [
+            "JBSWY3DPEHPK3PXP",
+            "session-value",
+            "eyJ.machine.token",
+            "device-password-value",
+        ] {
             assert!(!printed.contains(secret), "{printed}");
         }
     }

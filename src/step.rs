@@ -17,6 +17,8 @@ pub struct Step {
     pub challenge: Option<ChallengeNameType>,
     pub session: Option<String>,
     pub parameters: HashMap<String, String>,
+    /// SELECT_CHALLENGE's choices (a field of its own, not a challenge parameter).
+    pub available: Vec<ChallengeNameType>,
     pub result: Option<AuthenticationResultType>,
 }
 
@@ -26,6 +28,7 @@ impl From<InitiateAuthOutput> for Step {
             challenge: out.challenge_name,
             session: out.session,
             parameters: out.challenge_parameters.unwrap_or_default(),
+            available: out.available_challenges.unwrap_or_default(),
             result: out.authentication_result,
         }
     }
@@ -37,17 +40,18 @@ impl From<RespondToAuthChallengeOutput> for Step {
             challenge: out.challenge_name,
             session: out.session,
             parameters: out.challenge_parameters.unwrap_or_default(),
+            available: out.available_challenges.unwrap_or_default(),
             result: out.authentication_result,
         }
     }
 }
 
 /// InitiateAuth of `flow` for `username` (the name SECRET_HASH is computed with).
-pub async fn initiate(
+pub async fn initiate<K: Into<String>>(
     cognito: &Cognito,
     flow: AuthFlowType,
     username: &str,
-    parameters: impl IntoIterator<Item = (&str, String)>,
+    parameters: impl IntoIterator<Item = (K, String)>,
 ) -> Result<Step> {
     let out = cognito
         .client

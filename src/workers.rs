@@ -59,6 +59,15 @@ pub async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
     result.await.ok()
 }
 
+/// CPU-heavy SRP work goes to the SRP workers, away from both Node and the async worker.
+pub async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> crate::error::Result<T> + Send + 'static,
+) -> crate::error::Result<T> {
+    run(work)
+        .await
+        .unwrap_or_else(|| Err(crate::error::Error::internal("the SRP computation failed")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

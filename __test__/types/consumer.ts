@@ -73,6 +73,34 @@ async function verification(): Promise<void> {
   void several
 }
 
+async function everyWayToSignIn(): Promise<void> {
+  const auth = { username: 'alice', accessToken: 'a' }
+  const first = await pool.login({ username: 'alice', authFlow: 'USER_AUTH' })
+  if ('nextStep' in first && first.nextStep === 'SELECT_CHALLENGE') {
+    const choices: cognitoUserPool.FirstFactor[] = first.availableChallenges ?? []
+    const next = await pool.loginSelectChallenge({ username: 'alice', loginSession: first.loginSession, challenge: choices[0] })
+    if ('nextStep' in next && next.nextStep === 'WEB_AUTHN') {
+      const options: Record<string, unknown> | undefined = next.credentialRequestOptions
+      await pool.loginWebAuthn({ username: 'alice', loginSession: next.loginSession, credential: { id: 'c', options } })
+    }
+  }
+  const signedIn = await pool.login({ username: 'alice', password: 'p', device: {} })
+  if ('newDevice' in signedIn && signedIn.newDevice) {
+    const device = await pool.confirmDevice({ ...auth, ...signedIn.newDevice, deviceName: 'Chrome' })
+    await pool.updateDeviceStatus({ ...auth, deviceKey: device.deviceKey, remembered: true })
+    const { userConfirmationNecessary: _, ...remembered } = device
+    await pool.login({ username: 'alice', password: 'p', device: remembered })
+    const got: cognitoUserPool.Device = await pool.getDevice({ ...auth, deviceKey: device.deviceKey })
+    void got
+  }
+  const { credentialCreationOptions } = await pool.startWebAuthnRegistration(auth)
+  await pool.completeWebAuthnRegistration({ ...auth, credential: JSON.stringify(credentialCreationOptions) })
+  const { credentials } = await pool.listWebAuthnCredentials({ ...auth, limit: 5 })
+  const passkey: cognitoUserPool.Passkey | undefined = credentials[0]
+  if (passkey) await pool.deleteWebAuthnCredential({ ...auth, credentialId: passkey.credentialId })
+}
+
 void flows
+void everyWayToSignIn
 void verification
 void rotation

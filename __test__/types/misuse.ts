@@ -9,6 +9,8 @@ async function wrong(): Promise<void> {
   const n: number = tokens.accessToken
   pool.profileEdit({ username: 'a', accessToken: 'x', attributes: 'not a list' }, () => {})
   void n
+  await pool.loginSelectChallenge({ username: 'alice', loginSession: 's', challenge: 'MAGIC_LINK' })
+  await pool.updateDeviceStatus({ username: 'alice', accessToken: 'a', deviceKey: 'k' })
 }
 void wrong
 
