@@ -353,3 +353,47 @@ test('passkeys: a forged attestation, a foreign format and a credential that is 
   const expired = await t.throwsAsync(pool.startWebAuthnRegistration({ username: user.username, accessToken: `${user.auth.accessToken}x` }))
   t.is(expired.code, 'NotAuthorizedException')
 })
+
+test('steps fakecloud never issues (SMS_OTP, EMAIL_OTP, WEB_AUTHN answers): the requests on the wire are as Cognito documents them', async (t) => {
+  const proxy = await recordingProxy()
+  t.teardown(proxy.close)
+  const pool = cognitoUserPool({ ...(await createPool()), endpoint: proxy.url })
+  const assertion = { id: 'AAEC', type: 'public-key', response: { authenticatorData: 'x', clientDataJSON: 'y', signature: 'z' } }
+  const calls = [
+    [pool.loginMfa({ username: 'u', loginSession: 'SMS_OTP:sess-1', mfaCode: '123456' }), 'SMS_OTP', 'sess-1', { SMS_OTP_CODE: '123456' }],
+    [
+      pool.loginMfa({ username: 'u', loginSession: 'EMAIL_OTP:sess-2', mfaCode: '654321' }),
+      'EMAIL_OTP',
+      'sess-2',
+      { EMAIL_OTP_CODE: '654321' },
+    ],
+    [
+      pool.loginWebAuthn({ username: 'u', loginSession: 'WEB_AUTHN:sess-3', credential: assertion }),
+      'WEB_AUTHN',
+      'sess-3',
+      { CREDENTIAL: JSON.stringify(assertion) },
+    ],
+    [
+      pool.loginWebAuthn({ username: 'u', loginSession: 'WEB_AUTHN:sess-4', credential: JSON.stringify(assertion) }),
+      'WEB_AUTHN',
+      'sess-4',
+      { CREDENTIAL: JSON.stringify(assertion) },
+    ],
+  ]
+  for (const [call] of calls) {
+    // fakecloud knows none of these sessions: Cognito's error, coded.
+    const err = await t.throwsAsync(call)
+    t.is(err.statusCode, 400, err.code)
+  }
+  const bodies = sent(proxy, 'RespondToAuthChallenge')
+  for (const [, challenge, session, answers] of calls) {
+    const body = bodies.find((b) => b.Session === session)
+    t.is(body.ChallengeName, challenge)
+    const { CREDENTIAL, ...rest } = body.ChallengeResponses
+    const { CREDENTIAL: expected, ...expectedRest } = answers
+    t.deepEqual(rest, { USERNAME: 'u', ...expectedRest })
+    if (expected) t.deepEqual(JSON.parse(CREDENTIAL), JSON.parse(expected))
+  }
+  // Given as text, the credential goes on exactly as the browser wrote it.
+  t.is(bodies.find((b) => b.Session === 'sess-4').ChallengeResponses.CREDENTIAL, JSON.stringify(assertion))
+})

@@ -1,8 +1,10 @@
 //! `cargo bench --no-default-features --bench srp`: the client-side SRP steps of one login.
 //! `generate` is a and A = g^a (fixed-base table); `claim` is u, x, g^x (table), S (fixed windows,
-//! yielding between slices), HKDF and the HMAC signature. Their sum is the SRP CPU of one login.
+//! yielding between slices), HKDF and the HMAC signature. Their sum is the SRP CPU of one login, and
+//! also of a remembered device's DEVICE_SRP_AUTH (the same two steps with the device's names).
+//! `device secret` is confirmDevice's work: a random password and its verifier g^x (table).
 
-use cognito_user_pool::srp::{now_timestamp, Ephemeral, VerifierChallenge};
+use cognito_user_pool::srp::{now_timestamp, DeviceSecret, Ephemeral, VerifierChallenge};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 /// A server B from the shared vectors (any valid B costs the same).
@@ -26,6 +28,9 @@ fn bench(c: &mut Criterion) {
             pair.password_claim(&challenge, "Correct-Horse-9!", now_timestamp())
                 .unwrap()
         })
+    });
+    c.bench_function("device secret (password, salt, verifier = g^x)", |b| {
+        b.iter(|| DeviceSecret::generate("-Gr0upKey", "us-east-1_device").unwrap())
     });
 }
 

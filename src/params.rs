@@ -216,8 +216,21 @@ impl Params {
     }
 
     /// A required JSON object, given as an object or as its JSON text (a WebAuthn credential,
-    /// which browsers' `toJSON()` gives as either); answered as the object's JSON text.
+    /// which browsers' `toJSON()` gives as either).
     pub fn json_object(&self, name: &str) -> Result<Map<String, Value>> {
+        Ok(self.json_object_or_text(name)?.0)
+    }
+
+    /// [`Params::json_object`] as JSON text: the caller's own text when given as text.
+    pub fn json_object_text(&self, name: &str) -> Result<String> {
+        match self.json_object_or_text(name)? {
+            (_, Some(text)) => Ok(text.to_owned()),
+            (map, None) => serde_json::to_string(&map)
+                .map_err(|_| Error::internal("could not encode a JSON object")),
+        }
+    }
+
+    fn json_object_or_text(&self, name: &str) -> Result<(Map<String, Value>, Option<&str>)> {
         let not_object = || {
             Error::invalid_param(format!(
                 "{}{name} must be an object or its JSON text",
@@ -225,19 +238,13 @@ impl Params {
             ))
         };
         match self.given(name)?.ok_or_else(|| self.required(name))? {
-            Value::Object(map) => Ok(map.clone()),
+            Value::Object(map) => Ok((map.clone(), None)),
             Value::String(text) => match serde_json::from_str(text) {
-                Ok(Value::Object(map)) => Ok(map),
+                Ok(Value::Object(map)) => Ok((map, Some(text))),
                 _ => Err(not_object()),
             },
             _ => Err(not_object()),
         }
-    }
-
-    /// [`Params::json_object`] as JSON text.
-    pub fn json_object_text(&self, name: &str) -> Result<String> {
-        let map = self.json_object(name)?;
-        serde_json::to_string(&map).map_err(|_| Error::internal("could not encode a JSON object"))
     }
 
     /// An object of strings (`{ [name]: string }`), as Cognito's `ClientMetadata`.
