@@ -299,6 +299,26 @@ fn claim_answers(
     ])
 }
 
+/// [`claim_answers`] on the SRP workers, at the current time.
+async fn claim_on_workers(
+    ephemeral: Ephemeral,
+    challenge: HashMap<String, String>,
+    (pool_name, user_id): (String, String),
+    password: Zeroizing<String>,
+) -> Result<[(&'static str, String); 3]> {
+    off_thread(move || {
+        let names = (pool_name.as_str(), user_id.as_str());
+        claim_answers(
+            &ephemeral,
+            &challenge,
+            names,
+            &password,
+            srp::now_timestamp(),
+        )
+    })
+    .await
+}
+
 /// The SRP proof of the password, once Cognito answered the SRP_A (USER_SRP_AUTH, or USER_AUTH's
 /// PASSWORD_SRP) with PASSWORD_VERIFIER; any other answer is settled as it is.
 async fn prove_password(
@@ -319,21 +339,9 @@ async fn prove_password(
         .ok_or_else(|| {
             Error::bad_response("Cognito's PASSWORD_VERIFIER challenge has no USER_ID_FOR_SRP")
         })?;
-    let (pool_name, password) = (
-        cognito.config.pool_name.clone(),
-        Zeroizing::new(password.to_owned()),
-    );
-    let (id, parameters) = (user_id.clone(), step.parameters);
-    let answers = off_thread(move || {
-        claim_answers(
-            &ephemeral,
-            &parameters,
-            (&pool_name, &id),
-            &password,
-            srp::now_timestamp(),
-        )
-    })
-    .await?;
+    let names = (cognito.config.pool_name.clone(), user_id.clone());
+    let password = Zeroizing::new(password.to_owned());
+    let answers = claim_on_workers(ephemeral, step.parameters, names, password).await?;
     attempt.username = user_id;
     respond(
         cognito,
@@ -366,22 +374,9 @@ async fn device_srp(
     if step.challenge != Some(ChallengeNameType::DevicePasswordVerifier) {
         return Ok(step);
     }
-    let (group_key, key, password) = (
-        device.group_key.clone(),
-        device.key.clone(),
-        device.password.clone(),
-    );
-    let parameters = step.parameters;
-    let answers = off_thread(move || {
-        claim_answers(
-            &ephemeral,
-            &parameters,
-            (&group_key, &key),
-            &password,
-            srp::now_timestamp(),
-        )
-    })
-    .await?;
+    let names = (device.group_key.clone(), device.key.clone());
+    let password = device.password.clone();
+    let answers = claim_on_workers(ephemeral, step.parameters, names, password).await?;
     answer_step(
         cognito,
         attempt,

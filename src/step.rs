@@ -22,29 +22,24 @@ pub struct Step {
     pub result: Option<AuthenticationResultType>,
 }
 
-impl From<InitiateAuthOutput> for Step {
-    fn from(out: InitiateAuthOutput) -> Self {
-        Self {
-            challenge: out.challenge_name,
-            session: out.session,
-            parameters: out.challenge_parameters.unwrap_or_default(),
-            available: out.available_challenges.unwrap_or_default(),
-            result: out.authentication_result,
+/// Both operations answer with the same fields.
+macro_rules! step_from {
+    ($($output:ty),+) => {$(
+        impl From<$output> for Step {
+            fn from(out: $output) -> Self {
+                Self {
+                    challenge: out.challenge_name,
+                    session: out.session,
+                    parameters: out.challenge_parameters.unwrap_or_default(),
+                    available: out.available_challenges.unwrap_or_default(),
+                    result: out.authentication_result,
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl From<RespondToAuthChallengeOutput> for Step {
-    fn from(out: RespondToAuthChallengeOutput) -> Self {
-        Self {
-            challenge: out.challenge_name,
-            session: out.session,
-            parameters: out.challenge_parameters.unwrap_or_default(),
-            available: out.available_challenges.unwrap_or_default(),
-            result: out.authentication_result,
-        }
-    }
-}
+step_from!(InitiateAuthOutput, RespondToAuthChallengeOutput);
 
 /// InitiateAuth of `flow` for `username` (the name SECRET_HASH is computed with).
 pub async fn initiate<K: Into<String>>(
