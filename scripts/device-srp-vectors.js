@@ -13,35 +13,14 @@
 //   own key is checked to give the same signature before a case is kept.
 
 const crypto = require('node:crypto')
-const path = require('node:path')
+const { dir, lib, derive, modPow, timestamp: claimClock, version } = require('./reference.js')
 
-const reference = path.dirname(
-  require.resolve('amazon-cognito-identity-js/package.json', { paths: [require.resolve('cognito-user-pool-original')] }),
-)
-const lib = (name) => require(path.join(reference, 'lib', name)).default
 const AuthenticationHelper = lib('AuthenticationHelper.js')
 const BigInteger = lib('BigInteger.js')
 const CognitoUser = lib('CognitoUser.js')
 const CognitoUserPool = lib('CognitoUserPool.js')
 const DateHelper = lib('DateHelper.js')
-const { util } = require(require.resolve('aws-sdk/global', { paths: [reference] }))
-const { version } = require(path.join(reference, 'package.json'))
-
-/** `bytes` pseudo-random bytes from `seed`. */
-function derive(seed, bytes) {
-  let out = Buffer.alloc(0)
-  for (let i = 0; out.length < bytes; i++) out = Buffer.concat([out, crypto.createHash('sha512').update(`${seed}/${i}`).digest()])
-  return out.subarray(0, bytes)
-}
-
-function modPow(base, exponent, modulus) {
-  let out
-  base.modPow(exponent, modulus, (err, value) => {
-    if (err) throw err
-    out = value
-  })
-  return out
-}
+const { util } = require(require.resolve('aws-sdk/global', { paths: [dir] }))
 
 /** An unsigned token the reference can decode (it only reads the payload). */
 const token = (claims) =>
@@ -70,12 +49,7 @@ function vector({ name, covers, poolId, username, deviceKey, deviceGroupKey, sal
     ;(drawn[size] ??= []).push(bytes.toString('hex'))
     return bytes
   }
-  const timestamp = new Date(epochSeconds * 1000)
-    .toUTCString()
-    .replace(
-      /^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/,
-      (_, day, date, month, year, time) => `${day} ${month} ${Number(date)} ${time} UTC ${year}`,
-    )
+  const timestamp = claimClock(epochSeconds)
   DateHelper.prototype.getNowString = () => timestamp
 
   const requests = []

@@ -9,31 +9,12 @@
 // v = g^x, and the server's S = (A·v^u)^b is checked equal to the client's before a vector is kept.
 
 const crypto = require('node:crypto')
-const path = require('node:path')
+const reference = require('./reference.js')
 
-const reference = path.dirname(
-  require.resolve('amazon-cognito-identity-js/package.json', { paths: [require.resolve('cognito-user-pool-original')] }),
-)
-const AuthenticationHelper = require(path.join(reference, 'lib/AuthenticationHelper.js')).default
-const BigInteger = require(path.join(reference, 'lib/BigInteger.js')).default
-const { version } = require(path.join(reference, 'package.json'))
-
-/** `bytes` pseudo-random bytes from `seed`, as hex. */
-function derive(seed, bytes) {
-  let out = ''
-  for (let i = 0; out.length < bytes * 2; i++) out += crypto.createHash('sha512').update(`${seed}/${i}`).digest('hex')
-  return out.slice(0, bytes * 2)
-}
-
-/** jsbn's modPow as patched by the reference answers through a (synchronous) callback. */
-function modPow(base, exponent, modulus) {
-  let out
-  base.modPow(exponent, modulus, (err, value) => {
-    if (err) throw err
-    out = value
-  })
-  return out
-}
+const AuthenticationHelper = reference.lib('AuthenticationHelper.js')
+const BigInteger = reference.lib('BigInteger.js')
+const { modPow, version } = reference
+const derive = (seed, bytes) => reference.derive(seed, bytes).toString('hex')
 
 const sha256Hex = (hex) => crypto.createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex')
 
@@ -73,12 +54,7 @@ function vector({ name, covers, aHex, poolId, userId, password, epochSeconds }) 
   if (!serverS.equals(clientS)) throw new Error(`${name}: the server's S differs from the client's`)
 
   const secretBlock = Buffer.from(derive(`${name}/block`, 48), 'hex').toString('base64')
-  const timestamp = new Date(epochSeconds * 1000)
-    .toUTCString()
-    .replace(
-      /^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/,
-      (_, day, date, month, year, time) => `${day} ${month} ${Number(date)} ${time} UTC ${year}`,
-    )
+  const timestamp = reference.timestamp(epochSeconds)
   const signature = crypto
     .createHmac('sha256', key)
     .update(Buffer.concat([Buffer.from(poolName), Buffer.from(userId), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp)]))
