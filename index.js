@@ -36,6 +36,8 @@ const POOL_DATA_KEYS = ['UserPoolId', 'ClientId', 'ClientSecret', 'endpoint', 'A
 const PARAM_NAMES = paramNames()
 /** The key of the marker that stands for a value JSON cannot carry; the native side refuses it by name. */
 const INVALID = '\u0000invalid'
+/** The key under which the names of params given as `undefined` travel: where a method needs a value or an explicit null, undefined is a mistake it refuses by name. */
+const UNDEFINED = '\u0000undefined'
 /** Deeper than any param a method reads (attribute lists are two levels down). */
 const MAX_DEPTH = 6
 /** Far more items than any list a method reads (Cognito allows some 75 attributes a user). */
@@ -136,11 +138,23 @@ function readParams(params) {
   }
   if (typeof params !== 'object' || params === null || isArray) return { json: undefined, why: 'params must be an object' }
   const read = {}
+  const undefinedNames = []
   for (const name of PARAM_NAMES) {
     const value = readProperty(params, name, 1, [params])
     if (value !== undefined) read[name] = value
+    else if (isPresent(params, name)) undefinedNames.push(name)
   }
+  if (undefinedNames.length > 0) read[UNDEFINED] = undefinedNames
   return { json: JSON.stringify(read) }
+}
+
+/** Whether `object` has a property `name` (own or inherited), even one whose value is undefined. */
+function isPresent(object, name) {
+  try {
+    return name in object
+  } catch {
+    return false
+  }
 }
 
 /** poolData's `onTokens(tokens, { username })`, or why it is not a function. */
@@ -342,6 +356,11 @@ class CognitoUserPool {
 
 /** The options a verifier reads of each pool it accepts, besides `customJwtCheck`. */
 const VERIFIER_KEYS = ['userPoolId', 'tokenUse', 'clientId', 'scope', 'groups', 'graceSeconds', 'jwksUri', 'jwks']
+/**
+ * The options that must be given, with null as the explicit "no check": `undefined` (an unset
+ * environment variable, say) would otherwise accept every app client's tokens, so it is refused.
+ */
+const NULL_TO_SKIP = ['tokenUse', 'clientId']
 
 /** A verifier's options as its native side reads them, and each pool's custom check. */
 function readVerifierOptions(options) {
@@ -350,11 +369,16 @@ function readVerifierOptions(options) {
   const pools = []
   for (const [i, entry] of list.entries()) {
     if (entry === null || typeof entry !== 'object') return { why: "the verifier's options must be an object or an array of them" }
+    const at = list.length > 1 ? `[${i}].` : ''
     const picked = {}
-    for (const key of VERIFIER_KEYS) if (key in entry) picked[key] = entry[key] === undefined ? null : entry[key]
+    for (const key of VERIFIER_KEYS) {
+      if (!(key in entry)) continue
+      if (entry[key] !== undefined) picked[key] = entry[key]
+      else if (NULL_TO_SKIP.includes(key)) return { why: `${at}${key} is undefined: give a value, or null for no check` }
+    }
     const { customJwtCheck } = entry
     if (customJwtCheck !== undefined && customJwtCheck !== null) {
-      if (typeof customJwtCheck !== 'function') return { why: `${list.length > 1 ? `[${i}].` : ''}customJwtCheck must be a function` }
+      if (typeof customJwtCheck !== 'function') return { why: `${at}customJwtCheck must be a function` }
       checks.set(picked.userPoolId, customJwtCheck)
     }
     pools.push(picked)

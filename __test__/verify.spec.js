@@ -9,40 +9,10 @@ const http = require('node:http')
 const test = require('ava')
 const cognitoUserPool = require('..')
 const { createVerifier } = require('..')
-const { admin, createPool, loggedInUser, listenOnLoopback, URL } = require('./helpers')
+const { admin, createPool, listenOnLoopback, loggedInUser, URL } = require('./helpers')
+const { b64, claimsOf, now, signer, jwksServer } = require('./keys')
 
-const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url')
 const parts = (jwt) => jwt.split('.')
-const claimsOf = (jwt) => JSON.parse(Buffer.from(parts(jwt)[1], 'base64url').toString())
-const now = () => Math.floor(Date.now() / 1000)
-
-/** A key pair of the test's own and a signer of tokens with it. */
-function signer(alg, kid = `${alg}-key`) {
-  const ec = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[alg]
-  const { publicKey, privateKey } = ec
-    ? crypto.generateKeyPairSync('ec', { namedCurve: ec })
-    : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }
-  const sign = (claims, header = {}) => {
-    const input = `${b64({ alg, kid, ...header })}.${b64(claims)}`
-    const signature = crypto.sign(`sha${alg.slice(2)}`, Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' })
-    return `${input}.${signature.toString('base64url')}`
-  }
-  return { jwk, sign }
-}
-
-/** A loopback JWKS server for `keys` (changeable), counting the requests it serves. */
-async function jwksServer(keys) {
-  const state = { keys, requests: 0, status: 200, body: null }
-  const server = await listenOnLoopback(
-    http.createServer((_req, res) => {
-      state.requests++
-      res.statusCode = state.status
-      res.end(state.body ?? JSON.stringify({ keys: state.keys }))
-    }),
-  )
-  return Object.assign(state, { url: `${server.url}/jwks.json`, close: () => server.close() })
-}
 
 const POOL = 'eu-west-1_Own1'
 const ISS = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`

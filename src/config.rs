@@ -75,16 +75,26 @@ pub struct PoolConfig {
     pub client_metadata: Option<std::collections::HashMap<String, String>>,
 }
 
-/// A user pool id's region and name (`us-east-1_AbCdEf123`), if it is one.
+/// A user pool id's region and name (`us-east-1_AbCdEf123`), if it is one as Cognito forms them:
+/// an AWS region (a partition prefix of 2-4 letters, one or more words, a number: `us-east-1`,
+/// `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1`), `_`, then letters and digits. The region
+/// names hosts (the issuer, the JWKS URL, the endpoint), so nothing else is let into it.
 pub fn split_pool_id(id: &str) -> Option<(&str, &str)> {
-    id.split_once('_').filter(|(region, name)| {
-        !region.is_empty()
-            && region
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !name.is_empty()
-            && name.bytes().all(|b| b.is_ascii_alphanumeric())
-    })
+    let (region, name) = id.split_once('_')?;
+    let mut words = region.split('-');
+    let prefix = words.next()?;
+    let number = words.next_back()?;
+    let middle: Vec<&str> = words.collect();
+    let letters = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase());
+    let valid = (2..=4).contains(&prefix.len())
+        && letters(prefix)
+        && !middle.is_empty()
+        && middle.iter().all(|w| letters(w))
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric());
+    valid.then_some((region, name))
 }
 
 fn is_word(c: char) -> bool {
@@ -264,6 +274,35 @@ mod tests {
         assert_eq!(c.auth_flow, AuthFlow::Srp);
         assert_eq!(c.timeout, DEFAULT_TIMEOUT);
         assert!(c.secret_hash("alice").is_none());
+    }
+
+    #[test]
+    fn pool_ids_of_every_partition_and_nothing_else() {
+        for (id, region) in [
+            ("us-east-1_AbC123", "us-east-1"),
+            ("us-gov-west-1_X1", "us-gov-west-1"),
+            ("cn-northwest-1_X1", "cn-northwest-1"),
+            ("eusc-de-east-1_X1", "eusc-de-east-1"),
+            ("ap-southeast-5_X1", "ap-southeast-5"),
+        ] {
+            assert_eq!(split_pool_id(id).map(|(r, _)| r), Some(region), "{id}");
+        }
+        for id in [
+            "foo-central-bar_x",
+            "us_x",
+            "u-east-1_x",
+            "useast-east-1_x",
+            "us-east-123_x",
+            "us-east-1_",
+            "us-east-1_a-b",
+            "us--1_x",
+            "us-east-1x_x",
+            "US-EAST-1_x",
+            "evil.com/x-east-1_x",
+            "_x",
+        ] {
+            assert_eq!(split_pool_id(id), None, "{id}");
+        }
     }
 
     #[test]

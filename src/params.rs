@@ -67,11 +67,18 @@ pub const NAMES: &[&str] = &[
 /// read (`{"\u0000invalid": "a BigInt"}`): such a value is refused when a method reads it.
 const INVALID: &str = "\u{0}invalid";
 
+/// The key under which the facade lists the top-level params given as `undefined`
+/// (`{"\u0000undefined": ["tokenUse"]}`): JSON cannot carry them, and where a method needs a
+/// value or an explicit null, `undefined` is a mistake ([`Params::refuse_undefined`]).
+const UNDEFINED: &str = "\u{0}undefined";
+
 /// `params` as the facade passed them (JSON; `undefined` fields are simply absent), or an object
 /// nested in them (`prefix` is then its path, e.g. `totp.`, for messages).
 pub struct Params {
     map: Map<String, Value>,
     prefix: String,
+    /// The top-level params given as `undefined`.
+    undefined: Vec<String>,
 }
 
 /// One `{ Name, Value }` of an attribute list. `value` is None for null, undefined or ''.
@@ -115,10 +122,23 @@ fn type_name(value: &Value) -> &'static str {
 impl Params {
     pub fn from_json(json: &str) -> Result<Self> {
         match serde_json::from_str(json) {
-            Ok(Value::Object(map)) => Ok(Self {
-                map,
-                prefix: String::new(),
-            }),
+            Ok(Value::Object(mut map)) => {
+                let undefined = match map.remove(UNDEFINED) {
+                    Some(Value::Array(names)) => names
+                        .into_iter()
+                        .filter_map(|name| match name {
+                            Value::String(name) => Some(name),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                Ok(Self {
+                    map,
+                    prefix: String::new(),
+                    undefined,
+                })
+            }
             _ => Err(Error::invalid_param("params must be an object")),
         }
     }
@@ -166,6 +186,18 @@ impl Params {
         }
     }
 
+    /// Refuses `name` given as `undefined` where absent and null mean "no check" (`null_means`):
+    /// an unset variable (`tokenUse: process.env.TOKEN_USE`) must not turn a check off unseen.
+    pub fn refuse_undefined(&self, name: &str, null_means: &str) -> Result<()> {
+        if self.undefined.iter().any(|n| n == name) {
+            return Err(Error::invalid_param(format!(
+                "{}{name} is undefined: give a value, or null for {null_means}",
+                self.prefix
+            )));
+        }
+        Ok(())
+    }
+
     fn wrong_type(&self, name: &str, expected: &str, got: &Value) -> Error {
         Error::invalid_param(format!(
             "{}{name} must be {expected}, not {}",
@@ -210,6 +242,7 @@ impl Params {
             Some(Value::Object(map)) => Ok(Some(Params {
                 map: map.clone(),
                 prefix: format!("{}{name}.", self.prefix),
+                undefined: Vec::new(),
             })),
             Some(other) => Err(self.wrong_type(name, "an object", other)),
         }
@@ -455,6 +488,20 @@ mod tests {
             totp.optional_bool("enabled").unwrap_err().message,
             "totp.enabled cannot be a Symbol"
         );
+    }
+
+    #[test]
+    fn a_param_given_as_undefined_is_refused_where_null_means_no_check() {
+        let params = p(r#"{"token":"t","\u0000undefined":["tokenUse"]}"#);
+        let e = params.refuse_undefined("tokenUse", "either").unwrap_err();
+        assert_eq!(e.code, crate::error::code::INVALID_PARAMETER);
+        assert!(e.message.contains("tokenUse is undefined"), "{}", e.message);
+        // Absent is not undefined, and the list is no param of its own.
+        assert!(params.refuse_undefined("graceSeconds", "none").is_ok());
+        assert!(p(r#"{"token":"t"}"#)
+            .refuse_undefined("tokenUse", "either")
+            .is_ok());
+        assert_eq!(params.secrets(), ["t"]);
     }
 
     #[test]

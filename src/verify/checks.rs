@@ -2,7 +2,7 @@
 //! client, the token use, scopes, groups, and the validity window with its grace.
 #![forbid(unsafe_code)]
 
-use super::jwt::Claims;
+use super::jwt::{Audience, Claim, Claims};
 use super::refused;
 use crate::error::{code::jwt as code, Result};
 
@@ -52,8 +52,9 @@ impl Checks {
         }
         let used_as = claims
             .token_use
-            .as_deref()
-            .and_then(TokenUse::from_name)
+            .as_ref()
+            .and_then(Claim::typed)
+            .and_then(|name| TokenUse::from_name(name))
             .ok_or_else(|| {
                 refused(
                     code::WRONG_TOKEN_USE,
@@ -68,17 +69,45 @@ impl Checks {
         }
         if let Some(clients) = &self.client_ids {
             let client = if used_as == TokenUse::Id {
-                &claims.aud
+                match &claims.aud {
+                    Some(Audience::One(aud)) => Some(aud.as_ref()),
+                    // Cognito's id tokens name one client; a list is not one of them.
+                    Some(Audience::Several(_)) => {
+                        return Err(refused(
+                            code::WRONG_CLIENT,
+                            "its aud is a list, where a Cognito id token names one client",
+                        ))
+                    }
+                    None => None,
+                }
             } else {
-                &claims.client_id
+                match &claims.client_id {
+                    Some(Claim::Typed(id)) => Some(id.as_ref()),
+                    Some(Claim::Wrong) => {
+                        return Err(refused(code::WRONG_CLIENT, "its client_id is not a string"))
+                    }
+                    None => None,
+                }
             };
-            if !has_any(client.as_deref(), clients) {
+            if !has_any(client, clients) {
                 return Err(refused(
                     code::WRONG_CLIENT,
                     "it was issued to another app client",
                 ));
             }
         }
+        // Refused whether or not groups are asked for: a backend that reads the claim itself
+        // must not find a string where Cognito puts a list (`'xadminsx'.includes('admins')`).
+        let claimed_groups = match &claims.groups {
+            Some(Claim::Wrong) => {
+                return Err(refused(
+                    code::MISSING_GROUP,
+                    "its cognito:groups is not an array of strings",
+                ))
+            }
+            Some(Claim::Typed(groups)) => Some(groups),
+            None => None,
+        };
         if let Some(scopes) = &self.scopes {
             if !has_any(
                 claims.scope.as_deref().unwrap_or_default().split(' '),
@@ -91,7 +120,7 @@ impl Checks {
             }
         }
         if let Some(groups) = &self.groups {
-            let names = claims.groups.iter().flatten().map(|g| g.as_ref());
+            let names = claimed_groups.into_iter().flatten().map(|g| g.as_ref());
             if !has_any(names, groups) {
                 return Err(refused(
                     code::MISSING_GROUP,
@@ -178,6 +207,59 @@ mod tests {
         assert_eq!(
             failure(&c3, r#"{"token_use":"access","aud":"c3","exp":9}"#, 1.0),
             code::WRONG_CLIENT
+        );
+    }
+
+    #[test]
+    fn cognitos_claims_of_the_wrong_type_fail_their_own_check() {
+        let none = Checks::default();
+        let clients = Checks {
+            client_ids: Some(vec!["c1".into()]),
+            ..Checks::default()
+        };
+        for (checks, json, code) in [
+            (&none, r#"{"token_use":1,"exp":9}"#, code::WRONG_TOKEN_USE),
+            (
+                &none,
+                r#"{"token_use":["id"],"exp":9}"#,
+                code::WRONG_TOKEN_USE,
+            ),
+            (
+                &none,
+                r#"{"token_use":null,"exp":9}"#,
+                code::WRONG_TOKEN_USE,
+            ),
+            (
+                &clients,
+                r#"{"token_use":"access","client_id":["c1"],"exp":9}"#,
+                code::WRONG_CLIENT,
+            ),
+            (
+                &clients,
+                r#"{"token_use":"id","aud":["c1"],"exp":9}"#,
+                code::WRONG_CLIENT,
+            ),
+            (
+                &none,
+                r#"{"token_use":"id","cognito:groups":"admins","exp":9}"#,
+                code::MISSING_GROUP,
+            ),
+            (
+                &none,
+                r#"{"token_use":"id","cognito:groups":["a",1],"exp":9}"#,
+                code::MISSING_GROUP,
+            ),
+        ] {
+            assert_eq!(failure(checks, json, 1.0), code, "{json}");
+        }
+        // Unchecked, a client_id of the wrong type is no one's business (as in aws-jwt-verify).
+        assert_eq!(
+            failure(
+                &none,
+                r#"{"token_use":"access","client_id":7,"exp":9}"#,
+                1.0
+            ),
+            "ok"
         );
     }
 

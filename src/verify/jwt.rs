@@ -67,25 +67,208 @@ pub struct Jwt<'t> {
     pub signature: Vec<u8>,
 }
 
-/// The claims a verifier checks, read from the payload without copying. A claim of an unexpected
-/// type, or one that appears twice, makes the token malformed: what is checked is what the caller
-/// reads.
+/// The claims a verifier checks or type-checks, read from the payload without copying. A claim
+/// of the standard JWT set with the wrong type (a numeric `sub`, a string `iat`), or any checked
+/// claim that appears twice, makes the token malformed: what is checked is what the caller reads.
+/// Cognito's own claims of the wrong type are kept as [`Claim::Wrong`], so that the check they
+/// fail answers with its own code, as aws-jwt-verify's does.
 #[derive(Deserialize)]
 pub struct Claims<'a> {
     #[serde(borrow)]
     pub iss: Option<Cow<'a, str>>,
     pub exp: Option<f64>,
     pub nbf: Option<f64>,
+    #[serde(rename = "iat")]
+    _iat: Option<IsNumber>,
+    #[serde(rename = "sub")]
+    _sub: Option<IsString>,
+    #[serde(rename = "jti")]
+    _jti: Option<IsString>,
     #[serde(borrow)]
-    pub token_use: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    pub aud: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    pub client_id: Option<Cow<'a, str>>,
+    pub aud: Option<Audience<'a>>,
     #[serde(borrow)]
     pub scope: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub token_use: Option<Claim<Cow<'a, str>>>,
+    #[serde(borrow)]
+    pub client_id: Option<Claim<Cow<'a, str>>>,
     #[serde(borrow, rename = "cognito:groups")]
-    pub groups: Option<Vec<Cow<'a, str>>>,
+    pub groups: Option<Claim<Vec<Cow<'a, str>>>>,
+}
+
+/// `aud`: one audience or several (RFC 7519 4.1.3); anything else is malformed.
+pub enum Audience<'a> {
+    One(Cow<'a, str>),
+    Several(Vec<Cow<'a, str>>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Audience<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Audiences;
+        impl<'de> serde::de::Visitor<'de> for Audiences {
+            type Value = Audience<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
+                Ok(Audience::One(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(Audience::One(Cow::Owned(v.to_owned())))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Claim<Cow<'de, str>>>()? {
+                    match item {
+                        Claim::Typed(text) => items.push(text),
+                        Claim::Wrong => {
+                            return Err(serde::de::Error::custom("aud holds a non-string"))
+                        }
+                    }
+                }
+                Ok(Audience::Several(items))
+            }
+        }
+        d.deserialize_any(Audiences)
+    }
+}
+
+/// A claim as its check reads it: of the type it must have, or of another.
+pub enum Claim<T> {
+    Typed(T),
+    Wrong,
+}
+
+impl<T> Claim<T> {
+    pub fn typed(&self) -> Option<&T> {
+        match self {
+            Self::Typed(value) => Some(value),
+            Self::Wrong => None,
+        }
+    }
+}
+
+/// Visitor methods that take a value of a type the claim must not have as [`Claim::Wrong`].
+macro_rules! wrong_for {
+    ($($method:ident($($arg:ty)?)),*) => {
+        $(fn $method<E: serde::de::Error>(self $(, _: $arg)?) -> std::result::Result<Self::Value, E> {
+            Ok(Claim::Wrong)
+        })*
+    };
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Claim<Cow<'a, str>> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Text;
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = Claim<Cow<'de, str>>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
+                Ok(Claim::Typed(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(Claim::Typed(Cow::Owned(v.to_owned())))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Claim::Wrong)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Claim::Wrong)
+            }
+            wrong_for!(
+                visit_bool(bool),
+                visit_i64(i64),
+                visit_u64(u64),
+                visit_f64(f64),
+                visit_unit()
+            );
+        }
+        d.deserialize_any(Text)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Claim<Vec<Cow<'a, str>>> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct List;
+        impl<'de> serde::de::Visitor<'de> for List {
+            type Value = Claim<Vec<Cow<'de, str>>>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of strings")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                let mut wrong = false;
+                while let Some(item) = seq.next_element::<Claim<Cow<'de, str>>>()? {
+                    match item {
+                        Claim::Typed(text) => items.push(text),
+                        Claim::Wrong => wrong = true,
+                    }
+                }
+                Ok(if wrong {
+                    Claim::Wrong
+                } else {
+                    Claim::Typed(items)
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Claim::Wrong)
+            }
+            wrong_for!(
+                visit_bool(bool),
+                visit_i64(i64),
+                visit_u64(u64),
+                visit_f64(f64),
+                visit_unit(),
+                visit_str(&str)
+            );
+        }
+        d.deserialize_any(List)
+    }
+}
+
+/// A claim whose type is checked and whose value no check needs.
+struct IsString;
+struct IsNumber;
+
+impl<'de> Deserialize<'de> for IsString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match Claim::<Cow<'de, str>>::deserialize(d)? {
+            Claim::Typed(_) => Ok(Self),
+            Claim::Wrong => Err(serde::de::Error::custom("not a string")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IsNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        f64::deserialize(d).map(|_| Self)
+    }
 }
 
 fn base64url(encoded: &str, what: &str) -> Result<Vec<u8>> {
@@ -138,6 +321,39 @@ pub fn decode(token: &str) -> Result<Jwt<'_>> {
     })
 }
 
+/// Keys that JavaScript reads as an object's prototype or its constructor: a claim of that name,
+/// once `JSON.parse` makes it an own property, lets a signed token choose the prototype of an
+/// object that `Object.assign({}, claims)` builds. Removed at any depth, as aws-jwt-verify does.
+const POISONED_KEYS: [&str; 2] = ["__proto__", "constructor"];
+
+/// `payload` with no [`POISONED_KEYS`] at any depth. Only a payload whose text could spell one
+/// (the name itself, or any escape) is parsed and written again; Cognito's never are.
+pub fn without_poisoned_keys(payload: String) -> String {
+    if !payload.contains('\\') && !POISONED_KEYS.iter().any(|k| payload.contains(k)) {
+        return payload;
+    }
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for key in POISONED_KEYS {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<serde_json::Value>(&payload) {
+        Ok(mut value) => {
+            strip(&mut value);
+            value.to_string()
+        }
+        // Unreachable for a payload whose claims parsed; an empty object is the safe answer.
+        Err(_) => "{}".to_owned(),
+    }
+}
+
 impl Jwt<'_> {
     /// The checked claims, borrowed from the payload.
     pub fn claims(&self) -> Result<Claims<'_>> {
@@ -172,8 +388,13 @@ mod tests {
         for payload in [
             r#"{"token_use":"access","token_use":"id"}"#,
             r#"{"exp":"tomorrow"}"#,
-            r#"{"cognito:groups":"admins"}"#,
             r#"{"iss":1}"#,
+            r#"{"sub":1}"#,
+            r#"{"iat":"yesterday"}"#,
+            r#"{"jti":{}}"#,
+            r#"{"aud":[1]}"#,
+            r#"{"aud":{"a":1}}"#,
+            r#"{"scope":["a"]}"#,
         ] {
             assert_eq!(
                 code_of(&format!("{header}.{}.", b64(payload))),
@@ -184,6 +405,20 @@ mod tests {
         let escaped = format!("{header}.{}.", b64(r#"{"iss":"a\/b"}"#));
         let jwt = decode(&escaped).unwrap();
         assert_eq!(jwt.claims().unwrap().iss.as_deref(), Some("a/b"));
+    }
+
+    #[test]
+    fn prototype_keys_are_removed_at_any_depth() {
+        let poisoned = r#"{"sub":"u","__proto__":{"admin":true},"a":[{"constructor":{"x":1},"b":2}],"c":{"\u005f_proto__":1,"d":"e"}}"#;
+        let clean: serde_json::Value =
+            serde_json::from_str(&without_poisoned_keys(poisoned.to_owned())).unwrap();
+        assert_eq!(
+            clean,
+            serde_json::json!({"sub":"u","a":[{"b":2}],"c":{"d":"e"}})
+        );
+        // A payload that cannot spell them is handed on as it is, byte for byte.
+        let plain = r#"{"sub":"u","n":1}"#;
+        assert_eq!(without_poisoned_keys(plain.to_owned()), plain);
     }
 
     #[test]

@@ -226,7 +226,7 @@ impl Verifier {
             .map_or(0.0, |d| d.as_secs_f64());
         pool.checks.check(&claims, now)?;
         drop(claims);
-        Ok(jwt.payload)
+        Ok(jwt::without_poisoned_keys(jwt.payload))
     }
 
     /// Whether an error of [`Self::verify_sync`] (by its code) may go away once the pool's keys
@@ -294,6 +294,7 @@ impl Verifier {
 /// client, run on the call's runtime.
 pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Value> {
     let token = params.string("token")?;
+    params.refuse_undefined("tokenUse", "either")?;
     let token_use = match params.optional_string("tokenUse")? {
         None => None,
         Some(name) => Some(

@@ -1,0 +1,123 @@
+'use strict'
+
+// The verifier fails closed: options given as `undefined` where a value or an explicit null is
+// required, claims that would choose a prototype, pool ids Cognito never forms and claims of the
+// wrong type are each refused with a coded error. Tokens are signed here by node:crypto; the keys
+// are given to the verifier directly (no I/O).
+
+const test = require('ava')
+const cognitoUserPool = require('..')
+const { createVerifier } = require('..')
+const { now, signer } = require('./keys')
+
+const POOL = 'eu-west-1_Closed1'
+const ISS = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`
+const rs256 = signer('RS256')
+const jwks = { keys: [rs256.jwk] }
+const access = (extra) => rs256.sign({ iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 600, sub: 'u1', ...extra })
+
+test('an undefined clientId or tokenUse refuses every verification, naming the option', async (t) => {
+  const env = {}
+  const otherClients = access({ client_id: 'someone-else' })
+  for (const [options, named] of [
+    [{ userPoolId: POOL, jwks, tokenUse: 'access', clientId: env.CLIENT_ID }, 'clientId'],
+    [{ userPoolId: POOL, jwks, tokenUse: env.TOKEN_USE, clientId: 'client1' }, 'tokenUse'],
+    [
+      [
+        { userPoolId: POOL, jwks, tokenUse: null, clientId: null },
+        { userPoolId: 'eu-west-1_B2', tokenUse: null, clientId: undefined },
+      ],
+      '[1].clientId',
+    ],
+  ]) {
+    const verifier = createVerifier(options)
+    const err = await t.throwsAsync(verifier.verify(otherClients))
+    t.is(err.code, 'InvalidParameterException')
+    t.is(err.statusCode, 400)
+    t.true(err.message.startsWith(`${named} is undefined`), err.message)
+    t.is(t.throws(() => verifier.verifySync(otherClients)).code, 'InvalidParameterException')
+  }
+  // null is the explicit "no check", and absent is refused as before.
+  t.is(createVerifier({ userPoolId: POOL, jwks, tokenUse: null, clientId: null }).verifySync(otherClients).client_id, 'someone-else')
+  const absent = createVerifier({ userPoolId: POOL, jwks, tokenUse: 'access' })
+  t.regex(t.throws(() => absent.verifySync(otherClients)).message, /clientId must be given/)
+})
+
+test("pool.verifier() and verifyToken refuse undefined the same way; poolData's ClientId is the default", async (t) => {
+  const poolData = { UserPoolId: POOL, ClientId: 'client1', endpoint: 'http://127.0.0.1:9' }
+  const pool = cognitoUserPool(poolData)
+  const mine = access()
+  t.is(pool.verifier({ jwks }).verifySync(mine).client_id, 'client1')
+  t.is(t.throws(() => pool.verifier({ jwks }).verifySync(access({ client_id: 'other' }))).code, 'CognitoJwtInvalidClientIdError')
+  for (const options of [
+    { jwks, clientId: undefined },
+    { jwks, tokenUse: undefined },
+  ]) {
+    const err = t.throws(() => pool.verifier(options).verifySync(access({ client_id: 'other' })))
+    t.is(err.code, 'InvalidParameterException')
+    t.regex(err.message, /is undefined/)
+  }
+  // A pool without a ClientId has no client to check: refused, not "any client".
+  const clientless = cognitoUserPool({ UserPoolId: POOL, endpoint: 'http://127.0.0.1:9' })
+  t.regex(t.throws(() => clientless.verifier({ jwks }).verifySync(mine)).message, /^clientId is undefined/)
+  const err = await t.throwsAsync(pool.verifyToken({ token: mine, tokenUse: undefined }))
+  t.is(err.code, 'InvalidParameterException')
+  t.regex(err.message, /^tokenUse is undefined/)
+})
+
+test('claims named __proto__ or constructor never reach the caller, at any depth', (t) => {
+  const verifier = createVerifier({ userPoolId: POOL, jwks, tokenUse: 'access', clientId: 'client1' })
+  const base = `"iss":"${ISS}","token_use":"access","client_id":"client1","exp":${now() + 600}`
+  for (const payload of [
+    `{${base},"__proto__":{"isAdmin":true}}`,
+    `{${base},"\\u005f_proto__":{"isAdmin":true}}`,
+    `{${base},"profile":{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}}}}`,
+    `{${base},"list":[{"constructor":{"name":"x"}}]}`,
+  ]) {
+    const claims = verifier.verifySync(rs256.sign(payload))
+    for (const object of [claims, claims.profile ?? {}, ...(claims.list ?? [])]) {
+      t.false(Object.hasOwn(object, '__proto__'), payload)
+      t.false(Object.hasOwn(object, 'constructor'), payload)
+      t.is(Object.getPrototypeOf(object), Object.prototype)
+    }
+    t.is(Object.assign({}, claims).isAdmin, undefined, payload)
+    t.is(Object.assign({}, claims.profile).isAdmin, undefined, payload)
+    t.is(claims.client_id, 'client1')
+  }
+})
+
+test('pool ids as Cognito forms them: GovCloud, China and the sovereign cloud, and nothing else', (t) => {
+  for (const userPoolId of ['us-gov-west-1_Gov1', 'cn-north-1_Cn1', 'eusc-de-east-1_Eu1']) {
+    const [region] = userPoolId.split('_')
+    const iss = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
+    const verifier = createVerifier({ userPoolId, jwks, tokenUse: 'access', clientId: 'client1' })
+    t.is(verifier.verifySync(access({ iss })).iss, iss, userPoolId)
+  }
+  for (const userPoolId of ['foo-central-bar_x', 'us-east-1', 'evil.example/x-east-1_A', 'us-east-1_a-b', 'useast-east-1_x']) {
+    const err = t.throws(() => createVerifier({ userPoolId, jwks, tokenUse: null, clientId: null }).verifySync(access()))
+    t.is(err.code, 'InvalidParameterException', userPoolId)
+    t.regex(err.message, /userPoolId must look like/)
+  }
+})
+
+test('claims of the wrong type are refused, each by the error of its own check', (t) => {
+  const verifier = createVerifier({ userPoolId: POOL, jwks, tokenUse: 'access', clientId: 'client1' })
+  for (const [claims, code] of [
+    [{ sub: 1 }, 'JwtParseError'],
+    [{ iat: 'yesterday' }, 'JwtParseError'],
+    [{ jti: 7 }, 'JwtParseError'],
+    [{ aud: [1] }, 'JwtParseError'],
+    [{ scope: ['read'] }, 'JwtParseError'],
+    [{ token_use: 1 }, 'CognitoJwtInvalidTokenUseError'],
+    [{ token_use: ['access'] }, 'CognitoJwtInvalidTokenUseError'],
+    [{ client_id: ['client1'] }, 'CognitoJwtInvalidClientIdError'],
+    [{ client_id: 1 }, 'CognitoJwtInvalidClientIdError'],
+    [{ 'cognito:groups': 'admins' }, 'CognitoJwtInvalidGroupError'],
+    [{ 'cognito:groups': ['admins', 2] }, 'CognitoJwtInvalidGroupError'],
+  ]) {
+    const err = t.throws(() => verifier.verifySync(access(claims)))
+    t.is(err.code, code, JSON.stringify(claims))
+    t.is(err.statusCode, 401)
+  }
+  t.is(verifier.verifySync(access({ iat: now(), jti: 'j1', 'cognito:groups': ['admins'] })).jti, 'j1')
+})
