@@ -16,11 +16,16 @@ export declare class NativePool {
    * Run `method` with `params` (JSON); resolves with `{"ok":…}` or `{"error":…}` as JSON.
    * What the call needs is taken here, on the JS thread, and moved into the future: nothing of
    * this object is read on the runtime's threads, where a worker's env (and this object with
-   * it) may already be gone. A call with an `abort_id` (not 0) can be dropped by `abort`.
+   * it) may already be gone. A call with an `abort_id` (not 0) is registered here, before this
+   * returns, so that `abort` finds it at any moment after.
    */
   call(method: string, params: string, abortId: number): Promise<string>
-  /** Drops the call given `abort_id`, if it is still running: it answers with an AbortError. */
-  abort(abortId: number): void
+  /**
+   * Aborts the call given `abort_id`: none of its requests is sent from now on. Answers
+   * whether one may already have reached the server (true too for a call that has ended, whose
+   * answer is on its way).
+   */
+  abort(abortId: number): boolean
 }
 
 /**

@@ -46,6 +46,9 @@ declare namespace cognitoUserPool {
     requestId?: string
     /** Whether the same call may succeed if made again. */
     retryable: boolean
+    /** On an `AbortError`: whether a request of the call had already been sent when it was
+     * aborted (true: Cognito may have acted on it; false: nothing was sent). */
+    mayHaveReachedCognito?: boolean
   }
 
   export type Callback<T> = (err: CognitoError | null, result?: T) => void
@@ -156,7 +159,8 @@ declare namespace cognitoUserPool {
   export type MfaOptions = [{ DeliveryMedium: 'SMS'; AttributeName: 'phone_number' }] | null
 
   /** What every method also takes: an AbortSignal ends the call at once with an `AbortError`
-   * (the request is dropped; the callback still runs once). */
+   * (no request is sent after the abort, and `mayHaveReachedCognito` says whether one had been;
+   * the callback still runs once). */
   export interface CallOptions {
     signal?: AbortSignal
     /** `ClientMetadata` for the pool's Lambda triggers (over poolData's), where the operation takes it. */

@@ -218,8 +218,14 @@ function readSignal(params) {
   return { signal }
 }
 
-function abortError(signal) {
+/**
+ * The error of an aborted call. `mayHaveReachedCognito` says whether one of its requests had
+ * already been handed to the connection: false means nothing was sent; true means the server may
+ * have acted on it (a password changed, a user signed up), as with any request whose answer is lost.
+ */
+function abortError(signal, mayHaveReachedCognito) {
   const err = makeError({ code: 'AbortError', message: 'The call was aborted (its AbortSignal)', retryable: false })
+  err.mayHaveReachedCognito = mayHaveReachedCognito
   if (signal.reason !== undefined) err.cause = signal.reason
   return err
 }
@@ -227,7 +233,11 @@ function abortError(signal) {
 const internalError = () =>
   makeError({ code: 'InternalErrorException', message: 'cognito-user-pool could not run the call', statusCode: 500, retryable: false })
 
-/** The native call's answer, or `aborted` as soon as the signal fires (the native call is then dropped). */
+/**
+ * The native call's answer, or `{ aborted, mayHaveReachedCognito }` as soon as the signal fires.
+ * The abort is decided on this thread: the native call sends no request from then on, and what
+ * it had in flight runs to its end, so tokens a refresh obtained still reach the hook.
+ */
 function answerOf(pool, method, json, signal) {
   if (!signal) return pool.binding.call(method, json, 0)
   pool.lastAbortId = (pool.lastAbortId % 0xffffffff) + 1
@@ -235,15 +245,11 @@ function answerOf(pool, method, json, signal) {
   const answer = pool.binding.call(method, json, id)
   return new Promise((resolve, reject) => {
     const onAbort = () => {
-      pool.binding.abort(id)
-      resolve(null)
-      // Tokens a refresh obtained before the abort still reach the hook.
-      answer
-        .then(
-          (late) => handOver(pool, parse(late)),
-          () => {},
-        )
-        .catch(() => {})
+      resolve({ aborted: true, mayHaveReachedCognito: pool.binding.abort(id) })
+      answer.then(
+        (late) => handOver(pool, parse(late)).catch(() => {}),
+        () => {},
+      )
     }
     signal.addEventListener('abort', onAbort, { once: true })
     answer.then(
@@ -281,11 +287,11 @@ async function run(pool, method, params) {
   if (pool.why) return [invalidParams(pool.why)]
   const { signal, why: badSignal } = readSignal(params)
   if (badSignal) return [invalidParams(badSignal)]
-  if (signal && signal.aborted) return [abortError(signal)]
+  if (signal && signal.aborted) return [abortError(signal, false)]
   let answer
   try {
     const text = await answerOf(pool, method, json, signal)
-    if (text === null) return [abortError(signal)]
+    if (text.aborted) return [abortError(signal, text.mayHaveReachedCognito)]
     answer = parse(text)
   } catch {
     return [internalError()]
@@ -412,7 +418,10 @@ class Verifier {
   verifySync(token) {
     const claims = this.#claims(token)
     const check = this.#checkOf(claims)
-    if (check && isThenable(check(this.#checkInput(token, claims)))) {
+    const checked = check && check(this.#checkInput(token, claims))
+    if (isThenable(checked)) {
+      // Observed, so that its rejection cannot end the process as an unhandled one.
+      observe(checked)
       throw invalidParams('customJwtCheck returned a promise: use verify() for an async check')
     }
     return claims
@@ -475,6 +484,15 @@ class Verifier {
 }
 
 const isThenable = (value) => value !== null && typeof value === 'object' && typeof value.then === 'function'
+
+/** Attaches a no-op rejection handler to a thenable whose outcome no one awaits. */
+function observe(thenable) {
+  try {
+    Promise.resolve(thenable).catch(() => {})
+  } catch {
+    // A thenable whose `then` throws has no rejection left to observe.
+  }
+}
 
 /** A verifier of one pool's tokens (`options`) or of several pools' (an array of options). */
 function createVerifier(options) {

@@ -243,6 +243,27 @@ test('a server message that echoes the request loses every secret of the call', 
   }
 })
 
+test('a session sent in another form than given (untagged) is redacted in the form sent', async (t) => {
+  const echo = await proxy(async ({ body, send }) =>
+    send({ status: 400, body: JSON.stringify({ __type: 'InvalidParameterException', message: `Could not process ${body.toString()}` }) }),
+  )
+  try {
+    const pool = cognitoUserPool({ UserPoolId: 'us-east-1_Echo1', ClientId: 'client', endpoint: echo.url })
+    const session = crypto.randomUUID()
+    const calls = [
+      pool.loginSelectChallenge({ username: 'alice', loginSession: `SELECT_CHALLENGE:${session}`, challenge: 'EMAIL_OTP' }),
+      pool.loginMfa({ username: 'alice', loginSession: `EMAIL_OTP:${session}`, mfaCode: '123456' }),
+    ]
+    for (const err of await Promise.all(calls.map((c) => c.catch((e) => e)))) {
+      t.is(err.code, 'InvalidParameterException')
+      t.regex(err.message, /^Could not process/)
+      t.false(err.message.includes(session), err.message)
+    }
+  } finally {
+    echo.close()
+  }
+})
+
 test('params whose toJSON throws, or that hold cycles, still work: they are read by name', async (t) => {
   const poolData = await createPool()
   const user = await confirmedUser(poolData)

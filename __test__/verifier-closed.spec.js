@@ -5,6 +5,8 @@
 // wrong type are each refused with a coded error. Tokens are signed here by node:crypto; the keys
 // are given to the verifier directly (no I/O).
 
+const { spawnSync } = require('node:child_process')
+const path = require('node:path')
 const test = require('ava')
 const cognitoUserPool = require('..')
 const { createVerifier } = require('..')
@@ -120,4 +122,19 @@ test('claims of the wrong type are refused, each by the error of its own check',
     t.is(err.statusCode, 401)
   }
   t.is(verifier.verifySync(access({ iat: now(), jti: 'j1', 'cognito:groups': ['admins'] })).jti, 'j1')
+})
+
+test("verifySync with an async customJwtCheck: the documented error, and the check's rejection never ends the process", (t) => {
+  // A process of its own, in Node's default mode, where an unhandled rejection is fatal.
+  const script = `
+    const { createVerifier } = require(${JSON.stringify(path.join(__dirname, '..'))})
+    const jwks = ${JSON.stringify(jwks)}
+    const verifier = createVerifier({ userPoolId: '${POOL}', jwks, tokenUse: 'access', clientId: 'client1',
+      customJwtCheck: async () => { throw new Error('denied by the async check') } })
+    try { verifier.verifySync(process.argv[1]) } catch (err) { console.log(err.code) }
+    setTimeout(() => console.log('still alive'), 50)
+  `
+  const run = spawnSync(process.execPath, ['-e', script, access()], { encoding: 'utf8' })
+  t.is(run.status, 0, run.stderr)
+  t.deepEqual(run.stdout.trim().split('\n'), ['InvalidParameterException', 'still alive'])
 })

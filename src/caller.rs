@@ -2,7 +2,8 @@
 //! with, refreshing first when a refresh token is given.
 #![forbid(unsafe_code)]
 
-use crate::client::Cognito;
+use crate::call_state::CallState;
+use crate::client::{Cognito, Refreshed};
 use crate::error::{Error, Result};
 use crate::params::Params;
 use crate::tokens::{unverified_claims, Tokens};
@@ -39,8 +40,13 @@ pub async fn access_token(cognito: &Cognito, params: &Params) -> Result<String> 
 /// client with refresh token rotation takes (REFRESH_TOKEN_AUTH is refused there). The operation
 /// takes the client secret itself, not a SECRET_HASH, and the device key of a remembered device
 /// (`deviceKey`). The tokens keep the caller's refresh token when Cognito sends none back (no
-/// rotation), and are kept for the answer (`Cognito::refreshed`) so that a rotated refresh token
-/// reaches the caller even when the method it was refreshed for then fails.
+/// rotation).
+///
+/// With rotation, the old refresh token is spent once Cognito has the request, so its answer
+/// must reach the caller whatever happens to the call: the request runs as a task of its own
+/// that outlives the call's timeout (bounded by twice the call's budget), and puts the tokens in
+/// the call's refresh slot, from which they are handed to poolData's `onTokens` even when the
+/// method then fails, times out or is aborted.
 pub(crate) async fn refresh(
     cognito: &Cognito,
     params: &Params,
@@ -48,20 +54,34 @@ pub(crate) async fn refresh(
     refresh_token: &str,
 ) -> Result<Tokens> {
     let device_key = params.optional_string("deviceKey")?;
-    let out = cognito
+    let request = cognito
         .client
         .get_tokens_from_refresh_token()
         .set_client_metadata(cognito.client_metadata())
         .client_id(&cognito.config.client_id)
         .refresh_token(refresh_token)
         .set_client_secret(cognito.config.client_secret().map(str::to_owned))
-        .set_device_key(device_key.map(str::to_owned))
-        .send()
-        .await?;
-    let result = out.authentication_result.ok_or_else(|| {
-        Error::bad_response("Cognito answered GetTokensFromRefreshToken without tokens")
-    })?;
-    let tokens = Tokens::from_result(result, Some(refresh_token))?;
-    cognito.keep_refreshed(username, &tokens);
-    Ok(tokens)
+        .set_device_key(device_key.map(str::to_owned));
+    let mut slot = cognito.refresh_slot().await;
+    let bound = cognito.config.timeout * 2;
+    let (username, held) = (username.to_owned(), refresh_token.to_owned());
+    let in_flight = CallState::spawn(async move {
+        let out = tokio::time::timeout(bound, request.send())
+            .await
+            .map_err(|_| Error::network("Cognito did not answer the refresh in time"))??;
+        let result = out.authentication_result.ok_or_else(|| {
+            Error::bad_response("Cognito answered GetTokensFromRefreshToken without tokens")
+        })?;
+        let tokens = Tokens::from_result(result, Some(&held))?;
+        *slot = Some(Refreshed {
+            username,
+            tokens: tokens.clone(),
+        });
+        Ok(tokens)
+    });
+    in_flight.await.unwrap_or_else(|_| {
+        Err(Error::internal(
+            "the refresh failed inside cognito-user-pool",
+        ))
+    })
 }

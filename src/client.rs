@@ -1,5 +1,7 @@
-//! The Cognito client: built once per (region, endpoint, timeout, signing) and shared by every
-//! wrapper in the process, so all of them reuse one pool of kept-alive connections.
+//! The Cognito client: built once per (region, endpoint, signing) and shared by every wrapper in
+//! the process, so all of them reuse one pool of kept-alive connections. A call's own deadline
+//! (poolData's `timeout`) bounds the call from outside the client, so pools with a timeout each
+//! (a Lambda's remaining time, a per-request deadline) still share one client.
 //!
 //! The user-facing operations need no AWS credentials (they carry tokens or a password proof), so
 //! their client looks none up, and the region comes from the pool id: no instance metadata is ever
@@ -16,7 +18,8 @@ use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::config::interceptors::{
-    BeforeDeserializationInterceptorContextMut, FinalizerInterceptorContextMut, InterceptorContext,
+    BeforeDeserializationInterceptorContextMut, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextMut, InterceptorContext,
 };
 use aws_sdk_cognitoidentityprovider::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_cognitoidentityprovider::config::{ConfigBag, Intercept, RuntimeComponents};
@@ -42,25 +45,20 @@ pub enum Signing {
     WithCredentials,
 }
 
-/// (region, endpoint, timeout, signing)
-type Key = (String, Option<String>, Duration, Signing);
+/// (region, endpoint, signing)
+type Key = (String, Option<String>, Signing);
 
 static CLIENTS: LazyLock<Mutex<HashMap<Key, Arc<OnceCell<Client>>>>> =
     LazyLock::new(Default::default);
 
-/// Connecting should never take long, whatever the call's own budget.
-const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connecting should never take long, whatever the call's own budget (which bounds it too).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The shared client for this pool's region and endpoint. Signing clients (admin calls) look up
 /// AWS credentials through the default chain (env, profile, web identity, container, instance),
 /// and only when such a call is first made; a client is built once, at its first call.
 async fn for_pool(config: &PoolConfig, signing: Signing) -> Client {
-    let key = (
-        config.region.clone(),
-        config.endpoint.clone(),
-        config.timeout,
-        signing,
-    );
+    let key = (config.region.clone(), config.endpoint.clone(), signing);
     let cell = {
         let mut clients = CLIENTS
             .lock()
@@ -72,8 +70,7 @@ async fn for_pool(config: &PoolConfig, signing: Signing) -> Client {
 
 async fn build(config: &PoolConfig, signing: Signing) -> Client {
     let timeouts = TimeoutConfig::builder()
-        .operation_timeout(config.timeout)
-        .connect_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
+        .connect_timeout(CONNECT_TIMEOUT)
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(config.region.clone()))
@@ -92,6 +89,7 @@ async fn build(config: &PoolConfig, signing: Signing) -> Client {
     let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&sdk_config)
         .retry_classifier(NeverRetryLimitExceeded)
         .interceptor(SafeAnswers)
+        .interceptor(CallGate)
         .build();
     Client::from_conf(config)
 }
@@ -209,6 +207,27 @@ impl Intercept for SafeAnswers {
     }
 }
 
+/// Every attempt asks its call (module `call_state`) whether it may go out, just before it is
+/// written: an aborted call's request is refused there, and a sent one is recorded.
+#[derive(Debug)]
+struct CallGate;
+
+impl Intercept for CallGate {
+    fn name(&self) -> &'static str {
+        "CallGate"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let body = context.request().body().bytes().unwrap_or_default();
+        crate::call_state::before_send(body).map_err(BoxError::from)
+    }
+}
+
 /// Cognito's `LimitExceededException` means "too many attempts for this user" (codes, password
 /// resets), which a retry only makes worse; the SDK's standard classifier would retry it as
 /// throttling. `TooManyRequestsException` and 5xx are still retried, with backoff and jitter.
@@ -276,8 +295,9 @@ pub struct Cognito {
     pub client: Client,
     /// The call's `clientMetadata` and `userContext`, for the operations that take them.
     context: Context,
-    /// The tokens a refresh made during the call, for poolData's `onTokens` hook.
-    refreshed: Mutex<Option<Refreshed>>,
+    /// The tokens a refresh made during the call, for poolData's `onTokens` hook; locked while a
+    /// refresh is in flight, so that the call's end can wait for its answer.
+    refreshed: Arc<tokio::sync::Mutex<Option<Refreshed>>>,
 }
 
 /// Tokens this package obtained by refreshing on the caller's behalf, and whose they are.
@@ -296,7 +316,7 @@ impl Cognito {
             config,
             client,
             context,
-            refreshed: Mutex::new(None),
+            refreshed: Arc::default(),
         }
     }
 
@@ -310,20 +330,18 @@ impl Cognito {
         self.context.user_context.clone()
     }
 
-    /// Keeps the tokens of a refresh made during the call, to hand to the caller with its answer.
-    pub fn keep_refreshed(&self, username: &str, tokens: &Tokens) {
-        let mut slot = self.refreshed.lock().unwrap_or_else(|p| p.into_inner());
-        *slot = Some(Refreshed {
-            username: username.to_owned(),
-            tokens: tokens.clone(),
-        });
+    /// The slot a refresh fills with its tokens, locked by the refresh for as long as it is in
+    /// flight.
+    pub async fn refresh_slot(&self) -> tokio::sync::OwnedMutexGuard<Option<Refreshed>> {
+        self.refreshed.clone().lock_owned().await
     }
 
-    /// The tokens of the call's refresh, if it made one.
-    pub fn take_refreshed(&self) -> Option<Refreshed> {
-        self.refreshed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+    /// The tokens of the call's refresh, if it made one; a refresh still in flight is waited for
+    /// up to `wait`, since a rotated refresh token that is not handed on signs its user out.
+    pub async fn take_refreshed(&self, wait: Duration) -> Option<Refreshed> {
+        tokio::time::timeout(wait, self.refreshed.lock())
+            .await
+            .ok()?
             .take()
     }
 

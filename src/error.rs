@@ -219,6 +219,9 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     fn from(err: SdkError<E, aws_sdk_cognitoidentityprovider::config::http::HttpResponse>) -> Self {
+        if caused_by::<crate::call_state::Aborted>(&err) {
+            return Error::aborted();
+        }
         if caused_by::<http_body_util::LengthLimitError>(&err) {
             return Error::bad_response(format!(
                 "Cognito's answer is larger than {} bytes and was not read",

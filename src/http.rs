@@ -25,6 +25,8 @@ static CLIENT: LazyLock<Option<Client<Https, Full<Bytes>>>> = LazyLock::new(|| {
 /// Why a request got no usable answer, in words for an error message (never the request's body).
 #[derive(Debug)]
 pub enum Failure {
+    /// The call this request belongs to was aborted before it was sent.
+    Aborted,
     NoTlsRoots,
     NotAUrl,
     TimedOut,
@@ -35,6 +37,7 @@ pub enum Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Self::Aborted => f.write_str("aborted before it was sent"),
             Self::NoTlsRoots => f.write_str("no TLS roots"),
             Self::NotAUrl => f.write_str("not a URL"),
             Self::TimedOut => f.write_str("timed out"),
@@ -44,9 +47,31 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// A request with `headers` and `body` (empty for a GET): its status and up to `limit` bytes of
-/// its answer, within `timeout`.
+/// A request of a call with `headers` and `body`: its status and up to `limit` bytes of its
+/// answer, within `timeout`. The call decides whether it may go out (module `call_state`).
 pub async fn send(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Bytes,
+    timeout: Duration,
+    limit: usize,
+) -> Result<(StatusCode, Bytes), Failure> {
+    crate::call_state::before_send(&body).map_err(|_| Failure::Aborted)?;
+    exchange(method, url, headers, body, timeout, limit).await
+}
+
+/// A GET of a public document (a JWKS) that belongs to no call: its answer serves every
+/// verification waiting for it, so no one caller's abort may stop it.
+pub async fn get_public(
+    url: &str,
+    timeout: Duration,
+    limit: usize,
+) -> Result<(StatusCode, Bytes), Failure> {
+    exchange(Method::GET, url, &[], Bytes::new(), timeout, limit).await
+}
+
+async fn exchange(
     method: Method,
     url: &str,
     headers: &[(&str, &str)],

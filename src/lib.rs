@@ -8,6 +8,7 @@
 
 mod admin;
 mod auth;
+mod call_state;
 mod caller;
 mod client;
 mod config;
@@ -36,6 +37,7 @@ mod workers;
 #[cfg(feature = "node")]
 mod node;
 
+use crate::call_state::CallState;
 use crate::client::Cognito;
 use crate::config::PoolConfig;
 use crate::context::Context;
@@ -126,21 +128,19 @@ fn serialized<T: Serialize>(result: Result<T>) -> Result<String> {
     })
 }
 
-/// The tasks of the calls a caller may abort (an `AbortSignal`), by the id the facade gave them.
-pub type Abortable =
-    Arc<std::sync::Mutex<std::collections::HashMap<u32, tokio::task::AbortHandle>>>;
-
 /// Run one method call to its end and answer with the JSON the facade reads:
 /// `{"ok": result}` or `{"error": {code, message, ...}}`, with `"refreshed": {username, tokens}`
 /// when the call refreshed the caller's tokens (for poolData's `onTokens`). A panic inside becomes
-/// a coded error. poolData's `timeout` bounds the whole call: every request, retry, backoff and
-/// the SRP math. An error's message is cleared of the call's secrets on the way out. A call given
-/// an `abort` slot can be dropped through it: its request is abandoned where it stands.
+/// a coded error. poolData's `timeout` bounds the call: every request, retry, backoff and the SRP
+/// math; only a refresh still in flight at the deadline is waited for (one more timeout at
+/// most), so that its tokens are not lost. An error's message is cleared of the call's secrets,
+/// as given and as sent, on the way out. `state` is how the caller aborts the call: no request
+/// leaves after that, and what was in flight runs to its end.
 pub async fn call(
     config: Result<Arc<PoolConfig>>,
     method: String,
     params: String,
-    abort: Option<(Abortable, u32)>,
+    state: Arc<CallState>,
 ) -> String {
     // Boxed: the call's future is large (every method's state), and a spawn moves it by value.
     let work = Box::pin(async move {
@@ -155,36 +155,26 @@ pub async fn call(
         };
         let deadline = config.timeout;
         let cognito = Cognito::for_config(config, context).await;
-        let outcome = tokio::time::timeout(deadline, dispatch(&cognito, &method, &params))
-            .await
-            .unwrap_or_else(|_| {
-                Err(Error::network(format!(
-                    "the call did not finish within its timeout of {} ms (retries included)",
-                    deadline.as_millis()
-                )))
-            });
-        let outcome = outcome.map_err(|error| {
-            let secrets = params.secrets();
-            error.redacted(secrets.into_iter().chain(cognito.config.client_secret()))
+        let bounded = tokio::time::timeout(deadline, dispatch(&cognito, &method, &params));
+        let outcome = state.scope(bounded).await.unwrap_or_else(|_| {
+            Err(Error::network(format!(
+                "the call did not finish within its timeout of {} ms (retries included)",
+                deadline.as_millis()
+            )))
         });
-        (outcome, cognito.take_refreshed())
+        let outcome = outcome.map_err(|error| {
+            let sent = state.sent_secrets();
+            let given = params.secrets().into_iter();
+            let secrets = given.chain(sent.iter().map(String::as_str));
+            error.redacted(secrets.chain(cognito.config.client_secret()))
+        });
+        (outcome, cognito.take_refreshed(deadline).await)
     });
-    let task = tokio::spawn(work);
-    if let Some((slots, id)) = &abort {
-        let mut slots = slots.lock().unwrap_or_else(|p| p.into_inner());
-        slots.insert(*id, task.abort_handle());
-    }
-    let (result, refreshed) = task.await.unwrap_or_else(|failure| {
-        let error = if failure.is_cancelled() {
-            Error::aborted()
-        } else {
-            Error::internal("the call failed inside cognito-user-pool (a bug: please report it)")
-        };
+    let (result, refreshed) = tokio::spawn(work).await.unwrap_or_else(|_| {
+        let error =
+            Error::internal("the call failed inside cognito-user-pool (a bug: please report it)");
         (Err(error), None)
     });
-    if let Some((slots, id)) = &abort {
-        slots.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
-    }
     let refreshed = refreshed
         .and_then(|r| serde_json::to_string(&r).ok())
         .map(|r| format!(r#","refreshed":{r}"#))
@@ -212,15 +202,18 @@ mod tests {
     async fn every_method_name_reaches_its_method() {
         // listUsers has only optional params: `{}` would go to the (absent) server.
         for method in METHODS.iter().filter(|m| **m != "listUsers") {
-            let answer: Value =
-                serde_json::from_str(&call(offline(), method.to_string(), "{}".into(), None).await)
-                    .unwrap();
+            let answer: Value = serde_json::from_str(
+                &call(offline(), method.to_string(), "{}".into(), Arc::default()).await,
+            )
+            .unwrap();
             let message = answer["error"]["message"].as_str().unwrap();
             assert!(!message.contains("no method"), "{method}: {message}");
             assert_eq!(answer["error"]["code"], code::INVALID_PARAMETER, "{method}");
         }
-        let answer: Value =
-            serde_json::from_str(&call(offline(), "nope".into(), "{}".into(), None).await).unwrap();
+        let answer: Value = serde_json::from_str(
+            &call(offline(), "nope".into(), "{}".into(), Arc::default()).await,
+        )
+        .unwrap();
         assert!(answer["error"]["message"]
             .as_str()
             .unwrap()
@@ -230,15 +223,18 @@ mod tests {
     #[tokio::test]
     async fn bad_pool_data_and_bad_params_answer_as_coded_errors() {
         let bad_pool = PoolConfig::from_json("{}").map(Arc::new);
-        let answer: Value =
-            serde_json::from_str(&call(bad_pool, "login".into(), "{}".into(), None).await).unwrap();
+        let answer: Value = serde_json::from_str(
+            &call(bad_pool, "login".into(), "{}".into(), Arc::default()).await,
+        )
+        .unwrap();
         assert!(answer["error"]["message"]
             .as_str()
             .unwrap()
             .contains("UserPoolId"));
-        let answer: Value =
-            serde_json::from_str(&call(offline(), "login".into(), "[1]".into(), None).await)
-                .unwrap();
+        let answer: Value = serde_json::from_str(
+            &call(offline(), "login".into(), "[1]".into(), Arc::default()).await,
+        )
+        .unwrap();
         assert_eq!(answer["error"]["message"], "params must be an object");
     }
 }

@@ -3,13 +3,15 @@
 //! Results travel as JSON so the facade builds them (and its Errors) in the caller's realm.
 #![allow(unsafe_code)]
 
+use crate::call_state::CallState;
 use crate::config::PoolConfig;
 use crate::error::{Error, Result};
 use crate::verify::Verifier;
 use napi::bindgen_prelude::{Either, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The runtime every call runs on: one async worker, which does all the network work (one core
 /// serves far more requests a second than Cognito's own request quotas allow); the SRP math runs
@@ -30,12 +32,26 @@ fn init() {
     }
 }
 
+/// The calls in flight that were given an AbortSignal, by the id the facade gave them.
+type Abortable = Arc<Mutex<HashMap<u32, Arc<CallState>>>>;
+
 #[napi]
 pub struct NativePool {
     /// A bad poolData is kept as its error and reported by every call, never thrown.
     config: Result<Arc<PoolConfig>>,
-    /// The calls in flight that were given an AbortSignal.
-    abortable: crate::Abortable,
+    abortable: Abortable,
+}
+
+/// An abortable call's entry, removed when the call ends however it ends.
+struct Registered(Abortable, u32);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.1);
+    }
 }
 
 #[napi]
@@ -52,7 +68,8 @@ impl NativePool {
     /// Run `method` with `params` (JSON); resolves with `{"ok":…}` or `{"error":…}` as JSON.
     /// What the call needs is taken here, on the JS thread, and moved into the future: nothing of
     /// this object is read on the runtime's threads, where a worker's env (and this object with
-    /// it) may already be gone. A call with an `abort_id` (not 0) can be dropped by `abort`.
+    /// it) may already be gone. A call with an `abort_id` (not 0) is registered here, before this
+    /// returns, so that `abort` finds it at any moment after.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn call<'env>(
         &self,
@@ -62,17 +79,26 @@ impl NativePool {
         abort_id: u32,
     ) -> napi::Result<PromiseRaw<'env, String>> {
         let config = self.config.clone();
-        let abort = (abort_id != 0).then(|| (self.abortable.clone(), abort_id));
-        env.spawn_future(async move { Ok(crate::call(config, method, params, abort).await) })
+        let state = Arc::new(CallState::default());
+        let registered = (abort_id != 0).then(|| {
+            let mut calls = self.abortable.lock().unwrap_or_else(|p| p.into_inner());
+            calls.insert(abort_id, state.clone());
+            Registered(self.abortable.clone(), abort_id)
+        });
+        env.spawn_future(async move {
+            let answer = crate::call(config, method, params, state).await;
+            drop(registered);
+            Ok(answer)
+        })
     }
 
-    /// Drops the call given `abort_id`, if it is still running: it answers with an AbortError.
+    /// Aborts the call given `abort_id`: none of its requests is sent from now on. Answers
+    /// whether one may already have reached the server (true too for a call that has ended, whose
+    /// answer is on its way).
     #[napi]
-    pub fn abort(&self, abort_id: u32) {
-        let slots = self.abortable.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(task) = slots.get(&abort_id) {
-            task.abort();
-        }
+    pub fn abort(&self, abort_id: u32) -> bool {
+        let calls = self.abortable.lock().unwrap_or_else(|p| p.into_inner());
+        calls.get(&abort_id).is_none_or(|state| state.abort())
     }
 }
 

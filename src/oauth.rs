@@ -83,6 +83,7 @@ async fn request(cognito: &Cognito, pairs: &[(&str, &str)]) -> Result<Answer> {
     )
     .await
     .map_err(|failure| match failure {
+        Failure::Aborted => Error::aborted(),
         Failure::NotAUrl => Error::invalid_param("poolData.domain does not make a URL"),
         Failure::TooLarge(_) => Error::bad_response(format!(
             "The token endpoint's answer is larger than {MAX_ANSWER_BYTES} bytes"

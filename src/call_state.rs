@@ -1,0 +1,206 @@
+//! One call's dealings with the wire, shared by the JS thread and the task that runs the call:
+//! whether a request went out, whether the caller has aborted, and the bodies it sent. Whether a
+//! request may be sent is decided here, atomically against an abort, at the moment before it is
+//! written: a call aborted before that sends nothing, whichever thread its task is on, and one
+//! aborted after knows that its request may have reached Cognito.
+#![forbid(unsafe_code)]
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// A request of the call has been handed to the connection.
+const SENT: u8 = 1;
+/// The caller aborted the call: no request is handed on after this.
+const ABORTED: u8 = 2;
+
+/// The request was not sent: its call had been aborted.
+#[derive(Debug)]
+pub struct Aborted;
+
+impl std::fmt::Display for Aborted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the call was aborted before this request was sent")
+    }
+}
+
+impl std::error::Error for Aborted {}
+
+/// Shorter strings a call sends are names (an attribute's, a challenge's), not secrets; the
+/// secrets that only exist in their sent form (sessions, proofs, hashes) are far longer, and the
+/// ones the caller gave (codes, passwords) are redacted in that form already.
+const MIN_SENT_SECRET: usize = 16;
+
+/// Fields whose values are names that Cognito's and the token endpoint's own messages use, and
+/// no secret.
+const NOT_SECRET: &[&str] = &[
+    "Username",
+    "USERNAME",
+    "ClientId",
+    "AuthFlow",
+    "ChallengeName",
+    "client_id",
+    "grant_type",
+    "redirect_uri",
+];
+
+#[derive(Default)]
+pub struct CallState {
+    flags: AtomicU8,
+    /// The request bodies as sent, for redaction: a secret may go out in another form than the
+    /// caller gave it (an untagged session, a derived proof).
+    sent: Mutex<Vec<Vec<u8>>>,
+}
+
+tokio::task_local! {
+    static CURRENT: Arc<CallState>;
+}
+
+impl CallState {
+    /// Marks the call aborted; answers whether a request of it may have reached the server.
+    pub fn abort(&self) -> bool {
+        self.flags.fetch_or(ABORTED, Ordering::AcqRel) & SENT != 0
+    }
+
+    /// Runs `work` as this call's: every request made inside it (and inside what it hands to
+    /// [`Self::spawn`]) goes through [`before_send`].
+    pub fn scope<F: Future>(self: &Arc<Self>, work: F) -> impl Future<Output = F::Output> {
+        CURRENT.scope(self.clone(), work)
+    }
+
+    /// Spawns `work` on the runtime as part of the current call (if any): it goes on when the
+    /// call's own future is dropped (a timeout), and its requests are still the call's.
+    pub fn spawn<F>(work: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match CURRENT.try_with(Arc::clone) {
+            Ok(state) => tokio::spawn(CURRENT.scope(state, work)),
+            Err(_) => tokio::spawn(work),
+        }
+    }
+
+    /// Every body the call sent, in the order sent.
+    pub fn sent_bodies(&self) -> Vec<Vec<u8>> {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The values the call sent that an error message must not repeat: every string of
+    /// [`MIN_SENT_SECRET`] characters or more in a JSON body (Cognito's) or a form body (the token
+    /// endpoint's), at any depth, but the user's name, which Cognito's messages name.
+    pub fn sent_secrets(&self) -> Vec<String> {
+        fn walk(key: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+            match value {
+                serde_json::Value::String(s) if !NOT_SECRET.contains(&key) => out.push(s.clone()),
+                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(key, v, out)),
+                serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| walk(k, v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for body in self.sent_bodies() {
+            match serde_json::from_slice::<serde_json::Value>(&body) {
+                Ok(json) => walk("", &json, &mut out),
+                Err(_) => out.extend(
+                    form_urlencoded::parse(&body)
+                        .filter(|(k, _)| !NOT_SECRET.contains(&k.as_ref()))
+                        .map(|(_, v)| v.into_owned()),
+                ),
+            }
+        }
+        out.retain(|s| s.chars().count() >= MIN_SENT_SECRET);
+        out
+    }
+
+    fn claim_send(&self, body: &[u8]) -> Result<(), Aborted> {
+        let mut flags = self.flags.load(Ordering::Acquire);
+        loop {
+            if flags & ABORTED != 0 {
+                return Err(Aborted);
+            }
+            match self.flags.compare_exchange_weak(
+                flags,
+                flags | SENT,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(now) => flags = now,
+            }
+        }
+        self.sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(body.to_vec());
+        Ok(())
+    }
+}
+
+/// Called with each request's body just before it is written: refuses it if the current call
+/// was aborted, else records it as sent. Outside any call (a verifier's JWKS fetch) it allows.
+pub fn before_send(body: &[u8]) -> Result<(), Aborted> {
+    CURRENT
+        .try_with(|state| state.claim_send(body))
+        .unwrap_or(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_abort_before_sending_refuses_every_request_and_says_nothing_went_out() {
+        let state = Arc::new(CallState::default());
+        assert!(!state.abort());
+        let refused = state.scope(async { before_send(b"{}") }).await;
+        assert!(refused.is_err());
+        assert!(state.sent_bodies().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_abort_after_sending_says_the_request_may_have_arrived() {
+        let state = Arc::new(CallState::default());
+        state
+            .scope(async { before_send(br#"{"Session":"s1"}"#) })
+            .await
+            .unwrap();
+        assert!(state.abort());
+        assert!(state.scope(async { before_send(b"{}") }).await.is_err());
+        assert_eq!(state.sent_bodies(), [br#"{"Session":"s1"}"#.to_vec()]);
+    }
+
+    #[tokio::test]
+    async fn the_secrets_sent_are_known_in_the_form_sent() {
+        let state = Arc::new(CallState::default());
+        state
+            .scope(async {
+                before_send(br#"{"Session":"AYABeD-untagged-session-000","Username":"alice-the-long-name","ChallengeResponses":{"SECRET_HASH":"c2VjcmV0LWhhc2gtdmFsdWU="},"ChallengeName":"EMAIL_OTP"}"#)?;
+                before_send(b"grant_type=authorization_code&code=the-authorization-code-1")
+            })
+            .await
+            .unwrap();
+        let mut secrets = state.sent_secrets();
+        secrets.sort();
+        assert_eq!(
+            secrets,
+            [
+                "AYABeD-untagged-session-000",
+                "c2VjcmV0LWhhc2gtdmFsdWU=",
+                "the-authorization-code-1"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn spawned_work_stays_the_calls_and_outside_a_call_everything_is_sent() {
+        let state = Arc::new(CallState::default());
+        state.abort();
+        let spawned = state
+            .scope(async { CallState::spawn(async { before_send(b"x") }).await })
+            .await
+            .unwrap();
+        assert!(spawned.is_err());
+        assert!(before_send(b"x").is_ok());
+    }
+}
