@@ -6,9 +6,10 @@
 // fakecloud has no hosted login to issue a real code, so the code grant's answer is unit-tested
 // in src/oauth.rs on the shape Cognito documents.
 
+const http = require('node:http')
 const test = require('ava')
 const cognitoUserPool = require('..')
-const { admin, createPool, recordingProxy } = require('./helpers')
+const { admin, createPool, listenOnLoopback, recordingProxy } = require('./helpers')
 
 test.before(async (t) => {
   const poolData = await createPool()
@@ -102,4 +103,87 @@ test('refusals: a code the endpoint never issued, a client without the grant, no
     (await t.throwsAsync(cognitoUserPool({ ...t.context.machine, domain: 'not a host!' }).clientCredentials({}))).message,
     /poolData\.domain/,
   )
+})
+
+/**
+ * A token endpoint on 127.0.0.1 that counts its requests: a token (living `lives` seconds) for
+ * the right client secret after `delay` ms, `invalid_client` for any other, or `status`/`error`
+ * for every request when set.
+ */
+async function tokenEndpoint({ secret, lives = 3600, delay = 20 }) {
+  const state = { requests: 0, status: null, error: null, issued: 0 }
+  const server = http.createServer((req, res) => {
+    state.requests++
+    req.resume()
+    req.on('end', () =>
+      setTimeout(() => {
+        const basic = Buffer.from(String(req.headers.authorization).replace('Basic ', ''), 'base64').toString()
+        res.setHeader('content-type', 'application/json')
+        if (state.error || basic !== `machine:${secret}`) {
+          res.statusCode = state.status ?? 400
+          return res.end(JSON.stringify({ error: state.error ?? 'invalid_client' }))
+        }
+        state.issued++
+        res.end(JSON.stringify({ access_token: `token-${state.issued}`, expires_in: lives, token_type: 'Bearer' }))
+      }, delay),
+    )
+  })
+  return Object.assign(state, await listenOnLoopback(server))
+}
+
+const machinePool = (endpoint, extra) =>
+  cognitoUserPool({ UserPoolId: 'us-east-1_Machine1', ClientId: 'machine', domain: endpoint.url, ...extra })
+
+test('the kept machine token goes only to the same secret: a wrong or missing one asks the endpoint', async (t) => {
+  const endpoint = await tokenEndpoint({ secret: 'right-secret' })
+  try {
+    const right = await machinePool(endpoint, { ClientSecret: 'right-secret' }).clientCredentials({})
+    t.is(right.accessToken, 'token-1')
+    for (const ClientSecret of ['wrong-secret', undefined]) {
+      const err = await t.throwsAsync(machinePool(endpoint, { ClientSecret }).clientCredentials({}))
+      t.is(err.code, 'invalid_client', String(ClientSecret))
+    }
+    t.is(endpoint.requests, 3, 'each other secret made its own request')
+    t.is((await machinePool(endpoint, { ClientSecret: 'right-secret' }).clientCredentials({})).accessToken, 'token-1')
+  } finally {
+    endpoint.close()
+  }
+})
+
+test("200 callers waiting on a failing endpoint share its one answer: one request, the endpoint's own code", async (t) => {
+  const endpoint = await tokenEndpoint({ secret: 's', delay: 100 })
+  endpoint.error = 'temporarily_unavailable'
+  endpoint.status = 400
+  try {
+    const pool = machinePool(endpoint, { ClientSecret: 's', timeout: 5000 })
+    const answers = await Promise.all(Array.from({ length: 200 }, () => pool.clientCredentials({}).catch((err) => err)))
+    t.is(endpoint.requests, 1)
+    t.true(answers.every((err) => err.code === 'temporarily_unavailable' && err.statusCode === 400))
+    // A failure is not kept: the next caller asks again.
+    endpoint.error = null
+    t.is((await pool.clientCredentials({})).accessToken, 'token-1')
+    t.is(endpoint.requests, 2)
+  } finally {
+    endpoint.close()
+  }
+})
+
+test('short-lived machine tokens: 100 callers one after another, and 100 at once, make one request', async (t) => {
+  const endpoint = await tokenEndpoint({ secret: 's', lives: 59 })
+  try {
+    const pool = machinePool(endpoint, { ClientSecret: 's' })
+    for (let i = 0; i < 100; i++) t.is((await pool.clientCredentials({ scopes: 'a' })).accessToken, 'token-1')
+    await Promise.all(Array.from({ length: 100 }, () => pool.clientCredentials({ scopes: 'b' })))
+    t.is(endpoint.requests, 2, 'one per scope set')
+    const zero = await tokenEndpoint({ secret: 's', lives: 0 })
+    try {
+      const tokens = await Promise.all(Array.from({ length: 100 }, () => machinePool(zero, { ClientSecret: 's' }).clientCredentials({})))
+      t.is(zero.requests, 1, 'a token that lives 0 s is still shared by the callers of its request')
+      t.true(tokens.every((token) => token.accessToken === 'token-1'))
+    } finally {
+      zero.close()
+    }
+  } finally {
+    endpoint.close()
+  }
 })

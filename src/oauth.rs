@@ -1,10 +1,11 @@
 //! The OAuth2 token endpoint of the pool's domain (poolData `domain`): `exchangeCode`, the
 //! authorization code (with its PKCE verifier) a backend-for-frontend trades for the user's
 //! tokens, and `clientCredentials`, machine-to-machine access tokens, kept until shortly before
-//! they expire with one request in flight per scope set.
+//! they expire with one request in flight per endpoint, client, secret and scope set.
 #![forbid(unsafe_code)]
 
 use crate::client::Cognito;
+use crate::config::PoolConfig;
 use crate::error::{Error, Result};
 use crate::http::{self, Failure};
 use crate::params::Params;
@@ -15,15 +16,22 @@ use base64::Engine as _;
 use hyper::body::Bytes;
 use hyper::Method;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::sync::watch;
 
 /// A token answer is a few KiB; past this it is not one.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
-/// A kept machine token is handed out only while it has at least this long to live.
+/// A kept machine token is handed out only while it has at least this long to live, or a quarter
+/// of its life for tokens that live less than four minutes (a 59 s token is kept for 45 s, not
+/// fetched again on every call).
 const EXPIRY_MARGIN_SECS: i64 = 60;
+
+/// Past this many kept machine tokens, the expired ones are let go when another is added.
+const MAX_KEPT: usize = 256;
 
 #[derive(Deserialize)]
 struct Answer {
@@ -40,8 +48,8 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn token_url(cognito: &Cognito) -> Result<&str> {
-    cognito.config.token_url.as_deref().ok_or_else(|| {
+fn token_url(config: &PoolConfig) -> Result<&str> {
+    config.token_url.as_deref().ok_or_else(|| {
         Error::invalid_param(
             "poolData.domain (the pool's domain, for its OAuth2 endpoints) is required",
         )
@@ -50,9 +58,8 @@ fn token_url(cognito: &Cognito) -> Result<&str> {
 
 /// POSTs the form to the token endpoint: the app client by HTTP Basic when it has a secret (as the
 /// endpoint requires), else by `client_id` in the form.
-async fn request(cognito: &Cognito, pairs: &[(&str, &str)]) -> Result<Answer> {
-    let url = token_url(cognito)?;
-    let config = &cognito.config;
+async fn request(config: &PoolConfig, pairs: &[(&str, &str)]) -> Result<Answer> {
+    let url = token_url(config)?;
     // Cognito's documented form: Base64(client_id:client_secret), the two as they are.
     let basic = config.client_secret().map(|secret| {
         let pair = format!("{}:{secret}", config.client_id);
@@ -136,7 +143,7 @@ pub async fn exchange_code(cognito: &Cognito, params: &Params) -> Result<Tokens>
     if let Some(verifier) = verifier {
         pairs.push(("code_verifier", verifier));
     }
-    let answer = request(cognito, &pairs).await?;
+    let answer = request(&cognito.config, &pairs).await?;
     let result = AuthenticationResultType::builder()
         .set_access_token(answer.access_token)
         .set_id_token(answer.id_token)
@@ -145,64 +152,111 @@ pub async fn exchange_code(cognito: &Cognito, params: &Params) -> Result<Tokens>
     Tokens::from_result(result, None)
 }
 
-/// The kept token of one (endpoint, client, scope set), and the turn to fetch a new one.
+/// What is known of one (endpoint, client, secret, scope set): the kept token, and the fetch in
+/// flight whose one answer, token or error, every caller waiting for it gets.
 #[derive(Default)]
 struct Slot {
-    token: Mutex<Option<MachineToken>>,
-    fetching: tokio::sync::Mutex<()>,
+    kept: Option<(MachineToken, i64)>,
+    fetch: Option<watch::Receiver<Option<Result<MachineToken>>>>,
 }
 
 impl Slot {
     fn fresh(&self) -> Option<MachineToken> {
-        let kept = self.token.lock().unwrap_or_else(|p| p.into_inner());
-        kept.clone()
-            .filter(|t| t.expires_at - EXPIRY_MARGIN_SECS > now())
+        let (token, fresh_until) = self.kept.as_ref()?;
+        (*fresh_until > now()).then(|| token.clone())
     }
 }
 
-/// (token endpoint, app client, scope set)
-type SlotKey = (String, String, String);
+/// (token endpoint, app client, SHA-256 of its secret, scope set): a token is handed only to the
+/// callers who would have been given it by the endpoint.
+type SlotKey = (String, String, [u8; 32], String);
 
-static SLOTS: LazyLock<Mutex<HashMap<SlotKey, Arc<Slot>>>> = LazyLock::new(Default::default);
+type Slots = HashMap<SlotKey, Arc<Mutex<Slot>>>;
+
+static SLOTS: LazyLock<Mutex<Slots>> = LazyLock::new(Default::default);
+
+fn slot_of(key: SlotKey) -> Arc<Mutex<Slot>> {
+    let mut slots = SLOTS.lock().unwrap_or_else(|p| p.into_inner());
+    if slots.len() >= MAX_KEPT && !slots.contains_key(&key) {
+        slots.retain(|_, slot| {
+            let slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+            slot.fetch.is_some() || slot.fresh().is_some()
+        });
+    }
+    slots.entry(key).or_default().clone()
+}
+
+/// The token endpoint's answer to a client_credentials request, with how long it may be kept.
+async fn fetch_machine_token(config: &PoolConfig, scope: &str) -> Result<(MachineToken, i64)> {
+    let mut pairs = vec![("grant_type", "client_credentials")];
+    if !scope.is_empty() {
+        pairs.push(("scope", scope));
+    }
+    let answer = request(config, &pairs).await?;
+    let lives = answer.expires_in.unwrap_or(0).max(0);
+    let token = MachineToken {
+        access_token: answer
+            .access_token
+            .ok_or_else(|| Error::bad_response("The token endpoint sent no access_token"))?,
+        expires_at: now() + lives,
+    };
+    let fresh_until = token.expires_at - EXPIRY_MARGIN_SECS.min(lives / 4);
+    Ok((token, fresh_until))
+}
 
 /// `clientCredentials({ scopes? })` (a string or a list): an access token for the app client itself (it needs a
-/// secret and the client_credentials grant), `{ accessToken, expiresAt }`.
+/// secret and the client_credentials grant), `{ accessToken, expiresAt }`. Callers that find no
+/// fresh token share one request; its answer, a token or the endpoint's error, is every one's.
+/// The request belongs to no one call: one caller's abort or timeout does not end it for the
+/// others, and the token it brings is kept.
 pub async fn client_credentials(cognito: &Cognito, params: &Params) -> Result<MachineToken> {
     let mut scopes = params.optional_words("scopes")?.unwrap_or_default();
     scopes.sort();
     scopes.dedup();
     let scope = scopes.join(" ");
+    let config = cognito.config.clone();
+    let secret: [u8; 32] = Sha256::digest(config.client_secret().unwrap_or_default()).into();
     let key = (
-        token_url(cognito)?.to_owned(),
-        cognito.config.client_id.clone(),
+        token_url(&config)?.to_owned(),
+        config.client_id.clone(),
+        secret,
         scope.clone(),
     );
-    let slot = SLOTS
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .entry(key)
-        .or_default()
-        .clone();
-    if let Some(token) = slot.fresh() {
-        return Ok(token);
+    let slot = slot_of(key);
+    loop {
+        let mut answer = {
+            let mut state = slot.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(token) = state.fresh() {
+                return Ok(token);
+            }
+            match &state.fetch {
+                Some(in_flight) => in_flight.clone(),
+                None => {
+                    let (tell, answer) = watch::channel(None);
+                    state.fetch = Some(answer.clone());
+                    let (slot, config, scope) = (slot.clone(), config.clone(), scope.clone());
+                    tokio::spawn(async move {
+                        let fetched = fetch_machine_token(&config, &scope).await;
+                        let mut state = slot.lock().unwrap_or_else(|p| p.into_inner());
+                        state.fetch = None;
+                        if let Ok(kept) = &fetched {
+                            state.kept = Some(kept.clone());
+                        }
+                        tell.send_replace(Some(fetched.map(|(token, _)| token)));
+                    });
+                    answer
+                }
+            }
+        };
+        // A fetch that ended without a word (its task panicked) is tried again.
+        let outcome = match answer.wait_for(Option::is_some).await {
+            Ok(outcome) => outcome.clone(),
+            Err(_) => None,
+        };
+        if let Some(outcome) = outcome {
+            return outcome;
+        }
     }
-    let _turn = slot.fetching.lock().await;
-    if let Some(token) = slot.fresh() {
-        return Ok(token);
-    }
-    let mut pairs = vec![("grant_type", "client_credentials")];
-    if !scope.is_empty() {
-        pairs.push(("scope", &scope));
-    }
-    let answer = request(cognito, &pairs).await?;
-    let token = MachineToken {
-        access_token: answer
-            .access_token
-            .ok_or_else(|| Error::bad_response("The token endpoint sent no access_token"))?,
-        expires_at: now() + answer.expires_in.unwrap_or(0),
-    };
-    *slot.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
-    Ok(token)
 }
 
 #[cfg(test)]
