@@ -266,7 +266,7 @@ declare namespace cognitoUserPool {
     getUserAuthFactors: Method<Auth, AuthFactors>
     /** The authorization code grant at poolData's `domain` (with the PKCE verifier when the code was
      * asked for with a challenge); the app client's secret goes by HTTP Basic. */
-    exchangeCode: Method<{ code: string; redirectUri: string; codeVerifier?: string }, Tokens>
+    exchangeCode: Method<{ code: string; redirectUri: string; codeVerifier?: string; nonce?: string }, Tokens>
     /** A machine-to-machine access token (client_credentials grant), kept until shortly before it
      * expires; one request in flight per scope set. */
     clientCredentials: Method<{ scopes?: string | string[] }, { accessToken: string; expiresAt: number }>

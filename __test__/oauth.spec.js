@@ -10,6 +10,7 @@ const http = require('node:http')
 const test = require('ava')
 const cognitoUserPool = require('..')
 const { admin, createPool, listenOnLoopback, recordingProxy } = require('./helpers')
+const { now, signer } = require('./keys')
 
 test.before(async (t) => {
   const poolData = await createPool()
@@ -182,6 +183,67 @@ test('short-lived machine tokens: 100 callers one after another, and 100 at once
       t.true(tokens.every((token) => token.accessToken === 'token-1'))
     } finally {
       zero.close()
+    }
+  } finally {
+    endpoint.close()
+  }
+})
+
+/**
+ * A token endpoint on 127.0.0.1 that answers the code grant with the tokens `issue()` makes, and
+ * serves the JWKS of `key` at /jwks.json: the endpoint of a pool whose tokens a test chooses.
+ */
+async function codeEndpoint(key, issue) {
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json')
+      if (req.url === '/jwks.json') return res.end(JSON.stringify({ keys: [key.jwk] }))
+      res.end(JSON.stringify({ ...issue(), refresh_token: 'opaque-refresh', token_type: 'Bearer', expires_in: 3600 }))
+    })
+  })
+  return listenOnLoopback(server)
+}
+
+test('exchangeCode checks the tokens as an OIDC client: issuer, audience, azp, signature, exp, iat, nonce', async (t) => {
+  const key = signer('RS256')
+  const stranger = signer('RS256', key.jwk.kid)
+  const userPoolId = 'eu-west-1_Oidc1'
+  const iss = `https://cognito-idp.eu-west-1.amazonaws.com/${userPoolId}`
+  const idClaims = { iss, aud: 'web', token_use: 'id', sub: 'u1', exp: now() + 3600, iat: now(), nonce: 'n-1' }
+  const accessClaims = { iss, client_id: 'web', token_use: 'access', sub: 'u1', exp: now() + 3600, iat: now() }
+  let issue
+  const endpoint = await codeEndpoint(key, () => issue())
+  try {
+    const pool = cognitoUserPool({ UserPoolId: userPoolId, ClientId: 'web', domain: endpoint.url, jwksUrl: `${endpoint.url}/jwks.json` })
+    const exchange = (extra) => pool.exchangeCode({ code: 'c', redirectUri: 'https://app.example/cb', ...extra })
+    const tokens =
+      (id, access = {}, signedBy = key) =>
+      () => ({
+        id_token: signedBy.sign({ ...idClaims, ...id }),
+        access_token: key.sign({ ...accessClaims, ...access }),
+      })
+    issue = tokens({})
+    const good = await exchange({ nonce: 'n-1' })
+    t.is(good.refreshToken, 'opaque-refresh')
+    t.is(good.idTokenExpiresAt, idClaims.exp)
+    t.truthy(await exchange({}), 'no nonce given, none checked')
+    for (const [made, code, extra] of [
+      [tokens({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other9' }), 'JwtInvalidIssuerError'],
+      [tokens({ aud: 'another-client' }), 'CognitoJwtInvalidClientIdError'],
+      [tokens({ azp: 'another-client' }), 'JwtInvalidClaimError'],
+      [tokens({}, {}, stranger), 'JwtInvalidSignatureError'],
+      [tokens({ exp: now() - 10 }), 'JwtExpiredError'],
+      [tokens({ iat: now() + 3600 }), 'JwtInvalidClaimError'],
+      [tokens({ iat: undefined }), 'JwtInvalidClaimError'],
+      [tokens({}), 'JwtInvalidClaimError', { nonce: 'n-2' }],
+      [tokens({ token_use: 'access' }), 'CognitoJwtInvalidTokenUseError'],
+      [tokens({}, { client_id: 'another-client' }), 'CognitoJwtInvalidClientIdError'],
+    ]) {
+      issue = made
+      const err = await t.throwsAsync(exchange(extra ?? {}))
+      t.is(err.code, code)
+      t.is(err.statusCode, 401)
     }
   } finally {
     endpoint.close()

@@ -48,6 +48,9 @@ pub mod code {
         pub const WRONG_TOKEN_USE: &str = "CognitoJwtInvalidTokenUseError";
         pub const MISSING_SCOPE: &str = "JwtInvalidScopeError";
         pub const MISSING_GROUP: &str = "CognitoJwtInvalidGroupError";
+        /// Another claim a check requires is missing or wrong (an exchanged id token's `azp`,
+        /// `iat` or `nonce`).
+        pub const INVALID_CLAIM: &str = "JwtInvalidClaimError";
         /// The header names no key (`kid`).
         pub const NO_KID: &str = "JwtWithoutValidKidError";
         /// The pool's keys are known, and none has the token's `kid`.

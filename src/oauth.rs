@@ -6,11 +6,14 @@
 
 use crate::client::Cognito;
 use crate::config::PoolConfig;
+use crate::error::code::jwt as jwt_code;
 use crate::error::{Error, Result};
 use crate::http::{self, Failure};
 use crate::params::Params;
 use crate::results::MachineToken;
 use crate::tokens::Tokens;
+use crate::verify::checks::{Checks, TokenUse};
+use crate::verify::{refused, Verifier};
 use aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
 use base64::Engine as _;
 use hyper::body::Bytes;
@@ -129,12 +132,13 @@ fn answer_of(status: u16, body: &[u8]) -> Result<Answer> {
     }
 }
 
-/// `exchangeCode({ code, redirectUri, codeVerifier? })`: the authorization code grant; resolves the
-/// original's token shape.
+/// `exchangeCode({ code, redirectUri, codeVerifier?, nonce? })`: the authorization code grant;
+/// resolves the original's token shape once the tokens pass [`check_exchanged`].
 pub async fn exchange_code(cognito: &Cognito, params: &Params) -> Result<Tokens> {
     let code = params.string("code")?;
     let redirect_uri = params.string("redirectUri")?;
     let verifier = params.optional_string("codeVerifier")?;
+    let nonce = params.optional_string("nonce")?;
     let mut pairs = vec![
         ("grant_type", "authorization_code"),
         ("code", code),
@@ -149,7 +153,60 @@ pub async fn exchange_code(cognito: &Cognito, params: &Params) -> Result<Tokens>
         .set_id_token(answer.id_token)
         .set_refresh_token(answer.refresh_token)
         .build();
-    Tokens::from_result(result, None)
+    let tokens = Tokens::from_result(result, None)?;
+    check_exchanged(&cognito.config, &tokens, nonce).await?;
+    Ok(tokens)
+}
+
+/// How far in the future an `iat` may be (clock skew between Cognito and this host).
+const MAX_IAT_SKEW_SECS: f64 = 300.0;
+
+/// The claims of an exchanged id token that OIDC asks its client to check beyond a verifier's.
+#[derive(Deserialize)]
+struct IdClaims {
+    azp: Option<String>,
+    iat: Option<f64>,
+    nonce: Option<String>,
+}
+
+/// The tokens of a code exchange checked as an OIDC client must (OIDC Core 3.1.3.7): each
+/// signed by the pool's keys and issued by the pool, not expired; the id token's `aud` (and
+/// `azp`, when present) this app client, its `iat` not in the future, its `nonce` the caller's
+/// when one is given; the access token this client's.
+async fn check_exchanged(config: &PoolConfig, tokens: &Tokens, nonce: Option<&str>) -> Result<()> {
+    let checks = |token_use| Checks {
+        token_use: Some(token_use),
+        client_ids: Some(vec![config.client_id.clone()]),
+        ..Checks::default()
+    };
+    let claim = |why: &str| refused(jwt_code::INVALID_CLAIM, why);
+    let payload = Verifier::of_pool(config, checks(TokenUse::Id))?
+        .verify(&tokens.id_token)
+        .await?;
+    let id: IdClaims = serde_json::from_str(&payload).map_err(|_| {
+        refused(
+            jwt_code::MALFORMED,
+            "its azp, iat or nonce has the wrong type",
+        )
+    })?;
+    if id.azp.is_some_and(|azp| azp != config.client_id) {
+        return Err(claim("its azp is not this app client"));
+    }
+    let now = now() as f64;
+    match id.iat {
+        Some(iat) if iat <= now + MAX_IAT_SKEW_SECS => {}
+        Some(_) => return Err(claim("it was issued in the future (iat)")),
+        None => return Err(claim("it has no iat")),
+    }
+    if let Some(nonce) = nonce {
+        if id.nonce.as_deref() != Some(nonce) {
+            return Err(claim("its nonce is not the one given"));
+        }
+    }
+    Verifier::of_pool(config, checks(TokenUse::Access))?
+        .verify(&tokens.access_token)
+        .await?;
+    Ok(())
 }
 
 /// What is known of one (endpoint, client, secret, scope set): the kept token, and the fetch in

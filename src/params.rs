@@ -52,6 +52,7 @@ pub const NAMES: &[&str] = &[
     "code",
     "redirectUri",
     "codeVerifier",
+    "nonce",
     "scopes",
     "device",
     "deviceGroupKey",

@@ -9,7 +9,7 @@ pub mod jwks;
 pub mod jwt;
 
 use crate::client::Cognito;
-use crate::config::split_pool_id;
+use crate::config::{split_pool_id, PoolConfig};
 use crate::error::{code::jwt as code, Error, Result};
 use crate::params::Params;
 use checks::{Checks, TokenUse};
@@ -290,6 +290,23 @@ impl Verifier {
     }
 }
 
+impl Verifier {
+    /// A verifier of the pool's own tokens with `checks`, its keys kept per JWKS URL for the
+    /// process (a backend may make its pool object per request).
+    pub fn of_pool(config: &PoolConfig, checks: Checks) -> Result<Self> {
+        let pool = Pool::new(
+            &config.user_pool_id,
+            config.jwks_url.clone(),
+            checks,
+            KeyStore::SharedByUrl,
+        )?;
+        Ok(Self {
+            pools: vec![pool],
+            timeout: config.timeout,
+        })
+    }
+}
+
 /// `verifyToken({ token, tokenUse?, graceSeconds? })`: a verifier of the pool's tokens for its app
 /// client, run on the call's runtime.
 pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Value> {
@@ -302,23 +319,15 @@ pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Value> {
                 .ok_or_else(|| Error::invalid_param("tokenUse must be 'id' or 'access'"))?,
         ),
     };
-    let config = &cognito.config;
     let checks = Checks {
         token_use,
-        client_ids: Some(vec![config.client_id.clone()]),
+        client_ids: Some(vec![cognito.config.client_id.clone()]),
         grace_seconds: params.optional_seconds("graceSeconds")?.unwrap_or(0),
         ..Checks::default()
     };
-    let verifier = Verifier {
-        pools: vec![Pool::new(
-            &config.user_pool_id,
-            config.jwks_url.clone(),
-            checks,
-            KeyStore::SharedByUrl,
-        )?],
-        timeout: config.timeout,
-    };
-    let payload = verifier.verify(token).await?;
+    let payload = Verifier::of_pool(&cognito.config, checks)?
+        .verify(token)
+        .await?;
     serde_json::from_str(&payload)
         .map_err(|_| Error::internal("could not read the verified claims"))
 }
