@@ -13,6 +13,7 @@ use crate::config::PoolConfig;
 use crate::context::Context;
 use crate::error::code;
 use crate::tokens::Tokens;
+use crate::transport::{OutcomeUnknown, MAX_ANSWER_BYTES};
 use aws_config::retry::RetryConfig;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -94,9 +95,6 @@ async fn build(config: &PoolConfig, signing: Signing) -> Client {
     Client::from_conf(config)
 }
 
-/// Cognito's answers are a few KiB (a page of users some tens); one past this is not read further.
-pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
-
 /// Operations that Cognito may already have carried out when their answer is lost, and whose
 /// repeat is then not harmless: it fails (a used code or session, a signed-out token, an existing
 /// user) or acts twice (a second secret, a second user). Reads, settings that a repeat leaves as
@@ -121,22 +119,6 @@ const UNREPEATABLE: &[&str] = &[
     "AdminResetUserPassword",
     "AdminConfirmSignUp",
 ];
-
-/// Why an unrepeatable request's failure was not retried: it may have reached Cognito.
-#[derive(Debug)]
-pub struct OutcomeUnknown(BoxError);
-
-impl std::fmt::Display for OutcomeUnknown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl std::error::Error for OutcomeUnknown {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(self.0.as_ref())
-    }
-}
 
 /// Whether a transport failure happened before anything was sent (no connection, no DNS).
 fn never_sent(err: &ConnectorError) -> bool {

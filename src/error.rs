@@ -228,10 +228,10 @@ where
         if caused_by::<http_body_util::LengthLimitError>(&err) {
             return Error::bad_response(format!(
                 "Cognito's answer is larger than {} bytes and was not read",
-                crate::client::MAX_ANSWER_BYTES
+                crate::transport::MAX_ANSWER_BYTES
             ));
         }
-        if caused_by::<crate::client::OutcomeUnknown>(&err) {
+        if caused_by::<crate::transport::OutcomeUnknown>(&err) {
             let mut e = Error::network(
                 "The connection to Cognito failed after the request was sent: whether Cognito \
                  carried it out is unknown, and it was not sent again",

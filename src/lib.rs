@@ -30,6 +30,7 @@ mod signup;
 pub mod srp;
 mod step;
 mod tokens;
+mod transport;
 /// Public for the verification criterion bench.
 pub mod verify;
 mod workers;
