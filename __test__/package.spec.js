@@ -73,7 +73,7 @@ test('npm install by name from a registry brings the platform binary as an optio
     )
     t.deepEqual(
       fs.readdirSync(path.join(app, 'node_modules', 'cognito-user-pool')).sort(),
-      ['binding.d.ts', 'binding.js', 'index.d.ts', 'index.js', 'package.json', 'README.md'].sort(),
+      ['binding.d.ts', 'binding.js', 'index.d.ts', 'index.js', 'lib', 'package.json', 'README.md'].sort(),
     )
     t.true(fs.existsSync(path.join(app, 'node_modules', `cognito-user-pool-${hostDir}`, binary)))
     // The other platforms' packages were looked up (metadata only) and skipped.

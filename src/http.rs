@@ -47,38 +47,29 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// A request of a call with `headers` and `body`: its status and up to `limit` bytes of its
-/// answer, within `timeout`. The call decides whether it may go out (module `call_state`).
+/// Whom a request belongs to.
+#[derive(Clone, Copy)]
+pub enum Owner {
+    /// The current call, which decides whether it may go out (module `call_state`).
+    Call,
+    /// No one call: a public document (a JWKS) whose answer serves every verification waiting
+    /// for it, which no one caller's abort may stop.
+    Public,
+}
+
+/// A request with `headers` and `body` (empty for a GET): its status and up to `limit` bytes of
+/// its answer, within `timeout`.
 pub async fn send(
-    method: Method,
-    url: &str,
+    owner: Owner,
+    (method, url): (Method, &str),
     headers: &[(&str, &str)],
     body: Bytes,
     timeout: Duration,
     limit: usize,
 ) -> Result<(StatusCode, Bytes), Failure> {
-    crate::call_state::before_send(&body).map_err(|_| Failure::Aborted)?;
-    exchange(method, url, headers, body, timeout, limit).await
-}
-
-/// A GET of a public document (a JWKS) that belongs to no call: its answer serves every
-/// verification waiting for it, so no one caller's abort may stop it.
-pub async fn get_public(
-    url: &str,
-    timeout: Duration,
-    limit: usize,
-) -> Result<(StatusCode, Bytes), Failure> {
-    exchange(Method::GET, url, &[], Bytes::new(), timeout, limit).await
-}
-
-async fn exchange(
-    method: Method,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Bytes,
-    timeout: Duration,
-    limit: usize,
-) -> Result<(StatusCode, Bytes), Failure> {
+    if let Owner::Call = owner {
+        crate::call_state::before_send(&body).map_err(|_| Failure::Aborted)?;
+    }
     let client = CLIENT.as_ref().ok_or(Failure::NoTlsRoots)?;
     let mut request = Request::builder().method(method).uri(url);
     for (name, value) in headers {

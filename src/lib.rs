@@ -48,17 +48,22 @@ use serde::Serialize;
 use serde_json::json;
 use std::sync::Arc;
 
-/// The method table, declared once: each JS name and the function that runs it. From it come
-/// [`METHODS`] (the names the facade exposes) and `dispatch`, whose answer is the result already
-/// serialized (once) for the facade.
+/// The method table, declared once, in the sections the README's methods table has: each JS
+/// name and the function that runs it. From it come [`METHODS`] (the names the facade exposes,
+/// the original's 17 first) and `dispatch`, whose answer is the result already serialized (once)
+/// for the facade.
 macro_rules! methods {
-    ($($name:literal => $run:path,)+) => {
+    ($($section:literal { $($name:literal => $run:path,)+ })+) => {
         /// The methods, by their JS names: the original's 17, then the ones this package adds.
-        pub const METHODS: &[&str] = &[$($name),+];
+        pub const METHODS: &[&str] = &[$($($name),+),+];
+
+        /// Each section's title and methods, as the README lists them (checked by a test).
+        #[cfg(test)]
+        const SECTIONS: &[(&str, &[&str])] = &[$(($section, &[$($name),+])),+];
 
         async fn dispatch(cognito: &Cognito, method: &str, params: &Params) -> Result<String> {
             match method {
-                $($name => serialized($run(cognito, params).await),)+
+                $($($name => serialized($run(cognito, params).await),)+)+
                 _ => Err(Error::invalid_param(format!("there is no method named {method}"))),
             }
         }
@@ -66,61 +71,73 @@ macro_rules! methods {
 }
 
 methods! {
-    "signup" => signup::signup,
-    "signupConfirm" => signup::signup_confirm,
-    "signupResend" => signup::signup_resend,
-    "login" => auth::login,
-    "loginMfa" => auth::login_mfa,
-    "loginNewPasswordRequired" => auth::login_new_password_required,
-    "logout" => session::logout,
-    "refreshSession" => session::refresh_session,
-    "getMfa" => mfa::get_mfa,
-    "setMfa" => mfa::set_mfa,
-    "profile" => profile::profile,
-    "profileEdit" => profile::profile_edit,
-    "profileAttributeConfirm" => profile::profile_attribute_confirm,
-    "profileEditPhoneNumber" => profile::profile_edit_phone_number,
-    "passwordChange" => password::password_change,
-    "passwordForgot" => password::password_forgot,
-    "passwordReset" => password::password_reset,
-    "profileAttributeResend" => profile::profile_attribute_resend,
-    "totpAssociate" => mfa::totp_associate,
-    "totpVerify" => mfa::totp_verify,
-    "setMfaPreference" => mfa::set_mfa_preference,
-    "revokeToken" => session::revoke_token,
-    "deleteUser" => session::delete_user,
-    "verifyToken" => verify::verify_token,
-    "loginSelectMfaType" => auth::login_select_mfa_type,
-    "loginCustomChallenge" => auth::login_custom_challenge,
-    "listDevices" => devices::list_devices,
-    "forgetDevice" => devices::forget_device,
-    "loginMfaSetup" => auth::login_mfa_setup,
-    "loginMfaSetupVerify" => auth::login_mfa_setup_verify,
-    "adminCreateUser" => admin::admin_create_user,
-    "adminGetUser" => admin::admin_get_user,
-    "listUsers" => admin::list_users,
-    "adminListGroupsForUser" => admin::admin_list_groups_for_user,
-    "adminDeleteUser" => admin::admin_delete_user,
-    "adminDisableUser" => admin::admin_disable_user,
-    "adminEnableUser" => admin::admin_enable_user,
-    "adminResetUserPassword" => admin::admin_reset_user_password,
-    "adminConfirmSignUp" => admin::admin_confirm_sign_up,
-    "adminUserGlobalSignOut" => admin::admin_user_global_sign_out,
-    "adminSetUserPassword" => admin::admin_set_user_password,
-    "adminAddUserToGroup" => admin::admin_add_user_to_group,
-    "adminRemoveUserFromGroup" => admin::admin_remove_user_from_group,
-    "getUserAuthFactors" => mfa::get_user_auth_factors,
-    "exchangeCode" => oauth::exchange_code,
-    "clientCredentials" => oauth::client_credentials,
-    "confirmDevice" => devices::confirm_device,
-    "updateDeviceStatus" => devices::update_device_status,
-    "getDevice" => devices::get_device,
-    "loginSelectChallenge" => auth::login_select_challenge,
-    "loginWebAuthn" => auth::login_web_authn,
-    "startWebAuthnRegistration" => passkeys::start_web_authn_registration,
-    "completeWebAuthnRegistration" => passkeys::complete_web_authn_registration,
-    "listWebAuthnCredentials" => passkeys::list_web_authn_credentials,
-    "deleteWebAuthnCredential" => passkeys::delete_web_authn_credential,
+    "The original's 17" {
+        "signup" => signup::signup,
+        "signupConfirm" => signup::signup_confirm,
+        "signupResend" => signup::signup_resend,
+        "login" => auth::login,
+        "loginMfa" => auth::login_mfa,
+        "loginNewPasswordRequired" => auth::login_new_password_required,
+        "logout" => session::logout,
+        "refreshSession" => session::refresh_session,
+        "getMfa" => mfa::get_mfa,
+        "setMfa" => mfa::set_mfa,
+        "profile" => profile::profile,
+        "profileEdit" => profile::profile_edit,
+        "profileAttributeConfirm" => profile::profile_attribute_confirm,
+        "profileEditPhoneNumber" => profile::profile_edit_phone_number,
+        "passwordChange" => password::password_change,
+        "passwordForgot" => password::password_forgot,
+        "passwordReset" => password::password_reset,
+    }
+    "Signing in, step by step" {
+        "loginSelectMfaType" => auth::login_select_mfa_type,
+        "loginCustomChallenge" => auth::login_custom_challenge,
+        "loginMfaSetup" => auth::login_mfa_setup,
+        "loginMfaSetupVerify" => auth::login_mfa_setup_verify,
+        "loginSelectChallenge" => auth::login_select_challenge,
+        "loginWebAuthn" => auth::login_web_authn,
+    }
+    "The user's own account" {
+        "profileAttributeResend" => profile::profile_attribute_resend,
+        "totpAssociate" => mfa::totp_associate,
+        "totpVerify" => mfa::totp_verify,
+        "setMfaPreference" => mfa::set_mfa_preference,
+        "getUserAuthFactors" => mfa::get_user_auth_factors,
+        "revokeToken" => session::revoke_token,
+        "deleteUser" => session::delete_user,
+        "verifyToken" => verify::verify_token,
+    }
+    "Devices and passkeys" {
+        "listDevices" => devices::list_devices,
+        "forgetDevice" => devices::forget_device,
+        "confirmDevice" => devices::confirm_device,
+        "updateDeviceStatus" => devices::update_device_status,
+        "getDevice" => devices::get_device,
+        "startWebAuthnRegistration" => passkeys::start_web_authn_registration,
+        "completeWebAuthnRegistration" => passkeys::complete_web_authn_registration,
+        "listWebAuthnCredentials" => passkeys::list_web_authn_credentials,
+        "deleteWebAuthnCredential" => passkeys::delete_web_authn_credential,
+    }
+    "Admin" {
+        "adminCreateUser" => admin::admin_create_user,
+        "adminGetUser" => admin::admin_get_user,
+        "listUsers" => admin::list_users,
+        "adminListGroupsForUser" => admin::admin_list_groups_for_user,
+        "adminDeleteUser" => admin::admin_delete_user,
+        "adminDisableUser" => admin::admin_disable_user,
+        "adminEnableUser" => admin::admin_enable_user,
+        "adminResetUserPassword" => admin::admin_reset_user_password,
+        "adminConfirmSignUp" => admin::admin_confirm_sign_up,
+        "adminUserGlobalSignOut" => admin::admin_user_global_sign_out,
+        "adminSetUserPassword" => admin::admin_set_user_password,
+        "adminAddUserToGroup" => admin::admin_add_user_to_group,
+        "adminRemoveUserFromGroup" => admin::admin_remove_user_from_group,
+    }
+    "The OAuth2 token endpoint" {
+        "exchangeCode" => oauth::exchange_code,
+        "clientCredentials" => oauth::client_credentials,
+    }
 }
 
 fn serialized<T: Serialize>(result: Result<T>) -> Result<String> {
@@ -197,6 +214,39 @@ mod tests {
             r#"{"UserPoolId":"us-east-1_T1","ClientId":"c","endpoint":"http://127.0.0.1:9"}"#,
         )
         .map(Arc::new)
+    }
+
+    /// The README's "Methods" has one `###` section per section of the table, each listing its
+    /// methods in a table, in the same order.
+    #[test]
+    fn the_readme_lists_the_methods_in_the_tables_sections() {
+        let readme = include_str!("../README.md");
+        let methods = &readme[readme.find("\n## Methods\n").unwrap()..];
+        let methods = &methods[..methods[1..].find("\n## ").unwrap()];
+        let mut listed: Vec<(String, Vec<String>)> = Vec::new();
+        for line in methods.lines() {
+            if let Some(title) = line.strip_prefix("### ") {
+                listed.push((title.to_owned(), Vec::new()));
+            } else if let (Some(row), Some((_, names))) =
+                (line.strip_prefix("| `"), listed.last_mut())
+            {
+                names.push(row[..row.find('`').unwrap()].to_owned());
+            }
+        }
+        let declared: Vec<(String, Vec<String>)> = SECTIONS
+            .iter()
+            .map(|(title, names)| {
+                (
+                    title.to_string(),
+                    names.iter().map(|n| n.to_string()).collect(),
+                )
+            })
+            .collect();
+        let listed: Vec<_> = listed
+            .into_iter()
+            .filter(|(_, names)| !names.is_empty())
+            .collect();
+        assert_eq!(listed, declared);
     }
 
     #[tokio::test]

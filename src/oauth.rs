@@ -84,8 +84,8 @@ async fn request(config: &PoolConfig, pairs: &[(&str, &str)]) -> Result<Answer> 
         headers.push(("authorization", basic));
     }
     let (status, answer) = http::send(
-        Method::POST,
-        url,
+        http::Owner::Call,
+        (Method::POST, url),
         &headers,
         body,
         config.timeout,

@@ -5,10 +5,12 @@
 use super::jwt::{Alg, Jwt};
 use super::refused;
 use crate::error::{code::jwt as code, Error, Result};
-use crate::http::Failure;
+use crate::http::{Failure, Owner};
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents, VerificationAlgorithm};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use hyper::body::Bytes;
+use hyper::Method;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -130,12 +132,19 @@ pub fn keys_of(mut jwks: Value) -> Result<HashMap<String, Arc<Key>>> {
 
 async fn fetch(url: &str, timeout: Duration) -> Result<HashMap<String, Arc<Key>>> {
     let failed = |what: &str| unavailable(format!("Could not fetch the pool's JWKS: {what}"));
-    let (status, body) = crate::http::get_public(url, timeout, MAX_JWKS_BYTES)
-        .await
-        .map_err(|failure| match failure {
-            Failure::NotAUrl => Error::invalid_param("the JWKS URL is not a URL"),
-            other => failed(&other.to_string()),
-        })?;
+    let (status, body) = crate::http::send(
+        Owner::Public,
+        (Method::GET, url),
+        &[],
+        Bytes::new(),
+        timeout,
+        MAX_JWKS_BYTES,
+    )
+    .await
+    .map_err(|failure| match failure {
+        Failure::NotAUrl => Error::invalid_param("the JWKS URL is not a URL"),
+        other => failed(&other.to_string()),
+    })?;
     if !status.is_success() {
         return Err(failed(&format!("HTTP {status}")));
     }

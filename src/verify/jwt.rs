@@ -102,40 +102,6 @@ pub enum Audience<'a> {
     Several(Vec<Cow<'a, str>>),
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Audience<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Audiences;
-        impl<'de> serde::de::Visitor<'de> for Audiences {
-            type Value = Audience<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string or an array of strings")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
-                Ok(Audience::One(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
-                Ok(Audience::One(Cow::Owned(v.to_owned())))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<Claim<Cow<'de, str>>>()? {
-                    match item {
-                        Claim::Typed(text) => items.push(text),
-                        Claim::Wrong => {
-                            return Err(serde::de::Error::custom("aud holds a non-string"))
-                        }
-                    }
-                }
-                Ok(Audience::Several(items))
-            }
-        }
-        d.deserialize_any(Audiences)
-    }
-}
-
 /// A claim as its check reads it: of the type it must have, or of another.
 pub enum Claim<T> {
     Typed(T),
@@ -151,35 +117,47 @@ impl<T> Claim<T> {
     }
 }
 
-/// Visitor methods that take a value of a type the claim must not have as [`Claim::Wrong`].
-macro_rules! wrong_for {
-    ($($method:ident($($arg:ty)?)),*) => {
-        $(fn $method<E: serde::de::Error>(self $(, _: $arg)?) -> std::result::Result<Self::Value, E> {
-            Ok(Claim::Wrong)
-        })*
-    };
+/// A claim's value as far as any check looks at it: a string, an array of strings (None when an
+/// item is not one), or anything else. Read without copying, and always whole.
+enum Shape<'de> {
+    Text(Cow<'de, str>),
+    Texts(Option<Vec<Cow<'de, str>>>),
+    Other,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Claim<Cow<'a, str>> {
+impl<'de> Deserialize<'de> for Shape<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Text;
-        impl<'de> serde::de::Visitor<'de> for Text {
-            type Value = Claim<Cow<'de, str>>;
+        struct Visitor;
+        macro_rules! other {
+            ($($method:ident($($arg:ty)?)),*) => {
+                $(fn $method<E: serde::de::Error>(self $(, _: $arg)?) -> std::result::Result<Shape<'de>, E> {
+                    Ok(Shape::Other)
+                })*
+            };
+        }
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Shape<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
+                f.write_str("a JSON value")
             }
             fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
-                Ok(Claim::Typed(Cow::Borrowed(v)))
+                Ok(Shape::Text(Cow::Borrowed(v)))
             }
             fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
-                Ok(Claim::Typed(Cow::Owned(v.to_owned())))
+                Ok(Shape::Text(Cow::Owned(v.to_owned())))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: A,
             ) -> std::result::Result<Self::Value, A::Error> {
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Claim::Wrong)
+                let mut items = Some(Vec::new());
+                while let Some(item) = seq.next_element::<Shape<'de>>()? {
+                    match (item, &mut items) {
+                        (Shape::Text(text), Some(list)) => list.push(text),
+                        _ => items = None,
+                    }
+                }
+                Ok(Shape::Texts(items))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -189,9 +167,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Claim<Cow<'a, str>> {
                     .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
                     .is_some()
                 {}
-                Ok(Claim::Wrong)
+                Ok(Shape::Other)
             }
-            wrong_for!(
+            other!(
                 visit_bool(bool),
                 visit_i64(i64),
                 visit_u64(u64),
@@ -199,56 +177,35 @@ impl<'de: 'a, 'a> Deserialize<'de> for Claim<Cow<'a, str>> {
                 visit_unit()
             );
         }
-        d.deserialize_any(Text)
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Audience<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match Shape::deserialize(d)? {
+            Shape::Text(one) => Ok(Self::One(one)),
+            Shape::Texts(Some(several)) => Ok(Self::Several(several)),
+            _ => Err(serde::de::Error::custom("aud is not a string or strings")),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Claim<Cow<'a, str>> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(match Shape::deserialize(d)? {
+            Shape::Text(text) => Self::Typed(text),
+            _ => Self::Wrong,
+        })
     }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Claim<Vec<Cow<'a, str>>> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct List;
-        impl<'de> serde::de::Visitor<'de> for List {
-            type Value = Claim<Vec<Cow<'de, str>>>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an array of strings")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
-                let mut wrong = false;
-                while let Some(item) = seq.next_element::<Claim<Cow<'de, str>>>()? {
-                    match item {
-                        Claim::Typed(text) => items.push(text),
-                        Claim::Wrong => wrong = true,
-                    }
-                }
-                Ok(if wrong {
-                    Claim::Wrong
-                } else {
-                    Claim::Typed(items)
-                })
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(Claim::Wrong)
-            }
-            wrong_for!(
-                visit_bool(bool),
-                visit_i64(i64),
-                visit_u64(u64),
-                visit_f64(f64),
-                visit_unit(),
-                visit_str(&str)
-            );
-        }
-        d.deserialize_any(List)
+        Ok(match Shape::deserialize(d)? {
+            Shape::Texts(Some(texts)) => Self::Typed(texts),
+            _ => Self::Wrong,
+        })
     }
 }
 

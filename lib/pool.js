@@ -1,0 +1,48 @@
+'use strict'
+
+// The pool object the factory returns: the original's 17 methods and the ones added beyond it,
+// each `method(params, callback)` over the one native door, and `pool.verifier()`.
+
+const { NativePool, methodNames } = require('./native.js')
+const { readHooks, readPoolData } = require('./params.js')
+const { call } = require('./call.js')
+const { Verifier } = require('./verifier.js')
+
+class CognitoUserPool {
+  #native
+  #poolData
+
+  constructor(poolData) {
+    this.#poolData = readPoolData(poolData)
+    this.#native = { binding: new NativePool(this.#poolData), lastAbortId: 0, ...readHooks(poolData) }
+  }
+
+  /**
+   * A token verifier for this pool and its app client (`clientId` defaults to poolData's,
+   * `tokenUse` to null: either), with poolData's `jwksUrl` and `timeout`.
+   */
+  verifier(options) {
+    const pool = JSON.parse(this.#poolData) || {}
+    const defaults = { userPoolId: pool.UserPoolId, clientId: pool.ClientId, tokenUse: null, jwksUri: pool.jwksUrl, timeout: pool.timeout }
+    return new Verifier(
+      options === undefined
+        ? defaults
+        : options && typeof options === 'object' && !Array.isArray(options)
+          ? { ...defaults, ...options }
+          : options,
+    )
+  }
+
+  static {
+    for (const method of methodNames()) {
+      const fn = {
+        [method](params, callback) {
+          return call(#native in Object(this) ? this.#native : null, method, params, callback)
+        },
+      }[method]
+      Object.defineProperty(this.prototype, method, { value: fn, writable: true, configurable: true })
+    }
+  }
+}
+
+module.exports = { CognitoUserPool }
