@@ -39,9 +39,9 @@ export declare class NativeVerifier {
   constructor(options: string)
   /**
    * The payload's JSON text, or why the token is refused. No I/O: unknown keys are a refusal
-   * that `loadFor` may cure.
+   * that `loadFor` may cure. `checks` is the verification's own options as JSON, if any.
    */
-  verifySync(token: string): string | Refusal
+  verifySync(token: string, checks?: string | undefined | null): string | Refusal
   /** Whether the error (as `verifySync` answered it) may go away once the keys are loaded. */
   needsKeys(code: string): boolean
   /**

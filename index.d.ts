@@ -363,14 +363,19 @@ declare namespace cognitoUserPool {
     keys: Array<Record<string, unknown>>
   }
 
-  /** What a verifier requires of one pool's tokens, as aws-jwt-verify's `CognitoJwtVerifier.create`. */
-  export interface VerifierOptions {
-    userPoolId: string
-    /** Required: `'id'`, `'access'`, or null for either. */
+  /** The two checks a verification must have, from the verifier or from its own options:
+   * `undefined` is refused, `null` is the explicit "no check". */
+  export interface RequiredChecks {
+    /** `'id'`, `'access'`, or null for either. */
     tokenUse: 'id' | 'access' | null
-    /** Required: the app client (`aud` of an id token, `client_id` of an access token), any of a
-     * list, or null to accept every client of the pool. */
+    /** The app client (`aud` of an id token, `client_id` of an access token), any of a list, or
+     * null to accept every client of the pool. */
     clientId: string | string[] | null
+  }
+
+  /** What one verification may give of its own, over the verifier's (aws-jwt-verify's
+   * per-call properties). */
+  export interface VerifyProperties extends Partial<RequiredChecks> {
     /** Any of these in the token's `scope`. */
     scope?: string | string[] | null
     /** Any of these in the token's `cognito:groups`. */
@@ -384,19 +389,27 @@ declare namespace cognitoUserPool {
       payload: Claims
       jwk: Record<string, unknown> | null
     }) => void | Promise<void>
+  }
+
+  /** What a verifier requires of one pool's tokens, as aws-jwt-verify's `CognitoJwtVerifier.create`. */
+  export interface VerifierOptions extends Omit<VerifyProperties, keyof RequiredChecks>, RequiredChecks {
+    userPoolId: string
     /** Where the pool's keys are fetched (default: Cognito's JWKS URL for the pool). */
     jwksUri?: string
     /** The pool's keys, given instead of fetched (tests, air-gapped services). */
     jwks?: Jwks
   }
 
+  /** A verifier's options without `tokenUse` or `clientId`: each verification gives them. */
+  export type PartialVerifierOptions = Omit<VerifierOptions, keyof RequiredChecks> & Partial<RequiredChecks>
+
   export interface Verifier {
     /** The claims of a token that passes every check; rejects with a coded error. Fetches the
      * pool's keys when they are not known (one request at a time, at most every 30 s). */
-    verify(token: string): Promise<Claims>
+    verify(token: string, props?: VerifyProperties): Promise<Claims>
     /** The same with the keys known now; throws a coded error (`JwksNotAvailableInCacheError`
      * before the keys are loaded). */
-    verifySync(token: string): Claims
+    verifySync(token: string, props?: VerifyProperties): Claims
     /** Loads every pool's keys ahead of the first request. */
     hydrate(): Promise<void>
     /** Keys given directly, for the only pool or the one named. */
@@ -408,6 +421,16 @@ declare namespace cognitoUserPool {
   export function createVerifier(
     options: (VerifierOptions & { /** JWKS fetch timeout, ms (default 3000). */ timeout?: number }) | VerifierOptions[],
   ): Verifier
+  /** A verifier made without `tokenUse` or `clientId`: every verification gives both. */
+  export function createVerifier(
+    options: PartialVerifierOptions & { /** JWKS fetch timeout, ms (default 3000). */ timeout?: number },
+  ): VerifierNeedingChecks
+
+  /** A verifier whose verifications must each give `tokenUse` and `clientId`. */
+  export interface VerifierNeedingChecks extends Omit<Verifier, 'verify' | 'verifySync'> {
+    verify(token: string, props: VerifyProperties & RequiredChecks): Promise<Claims>
+    verifySync(token: string, props: VerifyProperties & RequiredChecks): Claims
+  }
 
   /** The same factory, for `import cognitoUserPool from 'cognito-user-pool'`. */
   const _default: typeof cognitoUserPool

@@ -138,3 +138,42 @@ test("verifySync with an async customJwtCheck: the documented error, and the che
   t.is(run.status, 0, run.stderr)
   t.deepEqual(run.stdout.trim().split('\n'), ['InvalidParameterException', 'still alive'])
 })
+
+test("a verification's own options, as aws-jwt-verify takes them per call, go over the verifier's and are never dropped", async (t) => {
+  const bare = createVerifier({ userPoolId: POOL, jwks })
+  const token = access({ scope: 'read', 'cognito:groups': ['readers'] })
+  t.regex(t.throws(() => bare.verifySync(token)).message, /^tokenUse must be given/)
+  t.regex((await t.throwsAsync(bare.verify(token, { tokenUse: 'access' }))).message, /^clientId must be given/)
+  t.is(bare.verifySync(token, { tokenUse: 'access', clientId: 'client1' }).sub, 'u1')
+  t.is((await bare.verify(token, { tokenUse: null, clientId: ['other', 'client1'] })).sub, 'u1')
+  for (const [props, code] of [
+    [{ tokenUse: 'id', clientId: null }, 'CognitoJwtInvalidTokenUseError'],
+    [{ tokenUse: 'access', clientId: 'other' }, 'CognitoJwtInvalidClientIdError'],
+    [{ tokenUse: 'access', clientId: 'client1', scope: 'write' }, 'JwtInvalidScopeError'],
+    [{ tokenUse: 'access', clientId: 'client1', groups: ['admins'] }, 'CognitoJwtInvalidGroupError'],
+    [{ tokenUse: 'access', clientId: undefined }, 'InvalidParameterException'],
+    [{ tokenUse: 'refresh', clientId: null }, 'InvalidParameterException'],
+    ['access', 'InvalidParameterException'],
+  ]) {
+    t.is(t.throws(() => bare.verifySync(token, props)).code, code, JSON.stringify(props))
+    t.is((await t.throwsAsync(bare.verify(token, props))).code, code, JSON.stringify(props))
+  }
+  // Over a verifier's own checks: the call's value wins, null turns a check off, absent keeps it.
+  const strict = createVerifier({ userPoolId: POOL, jwks, tokenUse: 'id', clientId: 'client1', scope: 'write' })
+  t.is(t.throws(() => strict.verifySync(token)).code, 'CognitoJwtInvalidTokenUseError')
+  t.is(t.throws(() => strict.verifySync(token, { tokenUse: 'access' })).code, 'JwtInvalidScopeError')
+  t.is(strict.verifySync(token, { tokenUse: 'access', scope: null }).sub, 'u1')
+  const late = access({ exp: now() - 5 })
+  t.is(t.throws(() => strict.verifySync(late, { tokenUse: 'access', scope: null })).code, 'JwtExpiredError')
+  t.is(strict.verifySync(late, { tokenUse: 'access', scope: null, graceSeconds: 30 }).sub, 'u1')
+  const denied = await t.throwsAsync(
+    strict.verify(token, {
+      tokenUse: 'access',
+      scope: null,
+      customJwtCheck: ({ payload }) => {
+        throw Object.assign(new Error(`no ${payload.sub}`), { code: 'Denied' })
+      },
+    }),
+  )
+  t.is(denied.code, 'Denied')
+})

@@ -19,7 +19,7 @@ fn bench(c: &mut Criterion) {
         "jwksUri": "http://127.0.0.1:9/bench", "jwks": {"keys": [rs256["jwk"]]},
     }]});
     let verifier = Verifier::from_json(&options.to_string()).unwrap();
-    verifier.verify_sync(token).unwrap();
+    verifier.verify_sync(token, None).unwrap();
 
     let b64 = |name: &str| {
         URL_SAFE_NO_PAD
@@ -36,7 +36,7 @@ fn bench(c: &mut Criterion) {
     let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
 
     c.bench_function("verify_sync (RS256, every check)", |b| {
-        b.iter(|| verifier.verify_sync(token).unwrap())
+        b.iter(|| verifier.verify_sync(token, None).unwrap())
     });
     c.bench_function("floor: RS256 signature, key parsed once", |b| {
         b.iter(|| key.verify_sig(signed.as_bytes(), &signature).unwrap())

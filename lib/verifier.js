@@ -14,6 +14,43 @@ const VERIFIER_KEYS = ['userPoolId', 'tokenUse', 'clientId', 'scope', 'groups', 
  */
 const NULL_TO_SKIP = ['tokenUse', 'clientId']
 
+/** The options a verification may give of its own, over the verifier's (aws-jwt-verify's per-call properties). */
+const CALL_KEYS = ['tokenUse', 'clientId', 'scope', 'groups', 'graceSeconds']
+
+/** `keys` of `entry` that it has, or why one is refused (`at` prefixes its name). */
+function pick(entry, keys, at) {
+  const picked = {}
+  for (const key of keys) {
+    if (!(key in entry)) continue
+    if (entry[key] !== undefined) picked[key] = entry[key]
+    else if (NULL_TO_SKIP.includes(key)) return { why: `${at}${key} is undefined: give a value, or null for no check` }
+  }
+  return { picked }
+}
+
+/** A custom check as given: none, a function, or why it is refused. */
+function readCustomCheck(entry, at) {
+  const { customJwtCheck } = entry
+  if (customJwtCheck === undefined || customJwtCheck === null) return {}
+  if (typeof customJwtCheck !== 'function') return { why: `${at}customJwtCheck must be a function` }
+  return { customJwtCheck }
+}
+
+/** A verification's own options: its checks as JSON for the native side, and its custom check. */
+function readCallOptions(props) {
+  if (props === undefined) return {}
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) return { why: "the verification's options must be an object" }
+  const { picked, why } = pick(props, CALL_KEYS, '')
+  if (why) return { why }
+  const custom = readCustomCheck(props, '')
+  if (custom.why) return custom
+  try {
+    return { json: JSON.stringify(picked), customJwtCheck: custom.customJwtCheck }
+  } catch {
+    return { why: "the verification's options could not be read as JSON" }
+  }
+}
+
 /** A verifier's options as its native side reads them, and each pool's custom check. */
 function readVerifierOptions(options) {
   const list = Array.isArray(options) ? options : [options]
@@ -22,17 +59,11 @@ function readVerifierOptions(options) {
   for (const [i, entry] of list.entries()) {
     if (entry === null || typeof entry !== 'object') return { why: "the verifier's options must be an object or an array of them" }
     const at = list.length > 1 ? `[${i}].` : ''
-    const picked = {}
-    for (const key of VERIFIER_KEYS) {
-      if (!(key in entry)) continue
-      if (entry[key] !== undefined) picked[key] = entry[key]
-      else if (NULL_TO_SKIP.includes(key)) return { why: `${at}${key} is undefined: give a value, or null for no check` }
-    }
-    const { customJwtCheck } = entry
-    if (customJwtCheck !== undefined && customJwtCheck !== null) {
-      if (typeof customJwtCheck !== 'function') return { why: `${at}customJwtCheck must be a function` }
-      checks.set(picked.userPoolId, customJwtCheck)
-    }
+    const { picked, why } = pick(entry, VERIFIER_KEYS, at)
+    if (why) return { why }
+    const custom = readCustomCheck(entry, at)
+    if (custom.why) return custom
+    if (custom.customJwtCheck) checks.set(picked.userPoolId, custom.customJwtCheck)
     pools.push(picked)
   }
   const timeout = Array.isArray(options) ? undefined : options.timeout
@@ -60,10 +91,15 @@ class Verifier {
     this.#native = new NativeVerifier(json ?? 'null')
   }
 
-  /** The claims, or a coded Error thrown; no I/O. */
-  verifySync(token) {
-    const claims = this.#claims(token)
-    const check = this.#checkOf(claims)
+  /**
+   * The claims, or a coded Error thrown; no I/O. `props` (optional) gives this verification's
+   * own `tokenUse`, `clientId`, `scope`, `groups`, `graceSeconds` or `customJwtCheck`, over the
+   * verifier's, as aws-jwt-verify takes them.
+   */
+  verifySync(token, props) {
+    const call = readCallOptions(props)
+    const claims = this.#claims(token, call)
+    const check = call.customJwtCheck ?? this.#checkOf(claims)
     const checked = check && check(this.#checkInput(token, claims))
     if (isThenable(checked)) {
       // Observed, so that its rejection cannot end the process as an unhandled one.
@@ -74,17 +110,18 @@ class Verifier {
   }
 
   /** The claims; rejects with a coded Error. Loads the pool's keys when they are not known. */
-  async verify(token) {
+  async verify(token, props) {
+    const call = readCallOptions(props)
     let claims
     try {
-      claims = this.#claims(token)
+      claims = this.#claims(token, call)
     } catch (err) {
       if (!this.#native.needsKeys(err.code)) throw err
       const failed = await this.#native.loadFor(token)
       if (failed) throw makeError(failed)
-      claims = this.#claims(token)
+      claims = this.#claims(token, call)
     }
-    const check = this.#checkOf(claims)
+    const check = call.customJwtCheck ?? this.#checkOf(claims)
     if (check) await check(this.#checkInput(token, claims))
     return claims
   }
@@ -109,10 +146,11 @@ class Verifier {
     if (failed) throw makeError(failed)
   }
 
-  #claims(token) {
+  #claims(token, call) {
     if (this.#why) throw invalidParams(this.#why)
+    if (call.why) throw invalidParams(call.why)
     if (typeof token !== 'string') throw invalidParams('token must be a string')
-    const payload = this.#native.verifySync(token)
+    const payload = this.#native.verifySync(token, call.json)
     if (typeof payload !== 'string') throw makeError(payload)
     return JSON.parse(payload)
   }

@@ -150,11 +150,16 @@ impl NativeVerifier {
     }
 
     /// The payload's JSON text, or why the token is refused. No I/O: unknown keys are a refusal
-    /// that `loadFor` may cure.
+    /// that `loadFor` may cure. `checks` is the verification's own options as JSON, if any.
     #[napi]
-    pub fn verify_sync(&self, token: String) -> Either<String, Refusal> {
+    pub fn verify_sync(&self, token: String, checks: Option<String>) -> Either<String, Refusal> {
         let verifier = self.verifier.as_ref().map_err(Clone::clone);
-        match verifier.and_then(|v| v.verify_sync(&token)) {
+        let call = checks
+            .as_deref()
+            .map(crate::verify::call_checks)
+            .transpose();
+        let verified = verifier.and_then(|v| v.verify_sync(&token, call?.as_ref()));
+        match verified {
             Ok(payload) => Either::A(payload),
             Err(error) => Either::B(error.into()),
         }

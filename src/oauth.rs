@@ -175,13 +175,13 @@ struct IdClaims {
 /// when one is given; the access token this client's.
 async fn check_exchanged(config: &PoolConfig, tokens: &Tokens, nonce: Option<&str>) -> Result<()> {
     let checks = |token_use| Checks {
-        token_use: Some(token_use),
-        client_ids: Some(vec![config.client_id.clone()]),
+        token_use: Some(Some(token_use)),
+        client_ids: Some(Some(vec![config.client_id.clone()])),
         ..Checks::default()
     };
     let claim = |why: &str| refused(jwt_code::INVALID_CLAIM, why);
     let payload = Verifier::of_pool(config, checks(TokenUse::Id))?
-        .verify(&tokens.id_token)
+        .verify(&tokens.id_token, None)
         .await?;
     let id: IdClaims = serde_json::from_str(&payload).map_err(|_| {
         refused(
@@ -204,7 +204,7 @@ async fn check_exchanged(config: &PoolConfig, tokens: &Tokens, nonce: Option<&st
         }
     }
     Verifier::of_pool(config, checks(TokenUse::Access))?
-        .verify(&tokens.access_token)
+        .verify(&tokens.access_token, None)
         .await?;
     Ok(())
 }

@@ -58,6 +58,10 @@ async function verification(): Promise<void> {
   const claims: cognitoUserPool.Claims = await verifier.verify('token')
   const sub: string | undefined = verifier.verifySync('token').sub
   const fromPool = pool.verifier({ groups: ['admins'], customJwtCheck: ({ payload }) => void payload.exp })
+  const ported = cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_AbCdEf123' })
+  const portedClaims: cognitoUserPool.Claims = await ported.verify('token', { tokenUse: 'access', clientId: 'web', groups: 'admins' })
+  void portedClaims
+  void verifier.verifySync('token', { scope: 'read', graceSeconds: 5, customJwtCheck: ({ header }) => void header })
   const several = cognitoUserPool.createVerifier([
     { userPoolId: 'us-east-1_AbCdEf123', tokenUse: null, clientId: null },
     { userPoolId: 'eu-west-1_Other1', tokenUse: 'id', clientId: 'web', jwks: { keys: [] } },

@@ -14,4 +14,4 @@ async function wrong(): Promise<void> {
 }
 void wrong
 
-cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_AbCdEf123', clientId: null })
+cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_AbCdEf123', clientId: null }).verifySync('token', { clientId: null })

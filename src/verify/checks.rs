@@ -4,7 +4,7 @@
 
 use super::jwt::{Audience, Claim, Claims};
 use super::refused;
-use crate::error::{code::jwt as code, Result};
+use crate::error::{code::jwt as code, Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenUse {
@@ -22,15 +22,18 @@ impl TokenUse {
     }
 }
 
-/// The checks of one pool. `None` in a list means "not checked"; a list passes when the token has
-/// any of its items (as aws-jwt-verify checks `clientId`, `scope` and `groups`).
+/// The checks of one pool, as its options or one verification's give them. The outer `None`
+/// is "not given here" (left to the verifier's options, or, for `token_use` and `client_ids`,
+/// still to be given by each verification); the inner `None` is the explicit "no check" (null).
+/// A list passes when the token has any of its items (as aws-jwt-verify checks `clientId`,
+/// `scope` and `groups`).
 #[derive(Debug, Clone, Default)]
 pub struct Checks {
-    pub token_use: Option<TokenUse>,
-    pub client_ids: Option<Vec<String>>,
-    pub scopes: Option<Vec<String>>,
-    pub groups: Option<Vec<String>>,
-    pub grace_seconds: u64,
+    pub token_use: Option<Option<TokenUse>>,
+    pub client_ids: Option<Option<Vec<String>>>,
+    pub scopes: Option<Option<Vec<String>>>,
+    pub groups: Option<Option<Vec<String>>>,
+    pub grace_seconds: Option<u64>,
 }
 
 fn has_any<'a>(have: impl IntoIterator<Item = &'a str>, wanted: &[String]) -> bool {
@@ -38,9 +41,39 @@ fn has_any<'a>(have: impl IntoIterator<Item = &'a str>, wanted: &[String]) -> bo
 }
 
 impl Checks {
+    /// These checks with what `call` gives in their place (a verification's own options).
+    pub fn under(&self, call: &Checks) -> Checks {
+        Checks {
+            token_use: call.token_use.or(self.token_use),
+            client_ids: call.client_ids.clone().or_else(|| self.client_ids.clone()),
+            scopes: call.scopes.clone().or_else(|| self.scopes.clone()),
+            groups: call.groups.clone().or_else(|| self.groups.clone()),
+            grace_seconds: call.grace_seconds.or(self.grace_seconds),
+        }
+    }
+
+    /// `tokenUse` and `clientId` as given, or the error naming the one that is not.
+    pub fn must_be_given(&self) -> Result<(Option<TokenUse>, Option<&Vec<String>>)> {
+        let must_give = |name: &str, null_means: &str| {
+            Error::invalid_param(format!(
+                "{name} must be given, to the verifier or to the verification ({null_means})"
+            ))
+        };
+        let wanted_use = self
+            .token_use
+            .ok_or_else(|| must_give("tokenUse", "'id', 'access', or null for either"))?;
+        let wanted_clients = self.client_ids.as_ref().ok_or_else(|| {
+            must_give("clientId", "an id, a list of ids, or null for every client")
+        })?;
+        Ok((wanted_use, wanted_clients.as_ref()))
+    }
+
     /// Every check on `claims` at `now` (seconds since the epoch); the first that fails answers.
+    /// `tokenUse` and `clientId` not given, at creation or by the verification, refuse every
+    /// token (400), as aws-jwt-verify does: no verifier accepts every app client by omission.
     pub fn check(&self, claims: &Claims, now: f64) -> Result<()> {
-        let grace = self.grace_seconds as f64;
+        let (wanted_use, wanted_clients) = self.must_be_given()?;
+        let grace = self.grace_seconds.unwrap_or(0) as f64;
         let exp = claims
             .exp
             .ok_or_else(|| refused(code::MALFORMED, "it has no exp claim"))?;
@@ -61,13 +94,13 @@ impl Checks {
                     "it is neither an id nor an access token",
                 )
             })?;
-        if self.token_use.is_some_and(|wanted| wanted != used_as) {
+        if wanted_use.is_some_and(|wanted| wanted != used_as) {
             return Err(refused(
                 code::WRONG_TOKEN_USE,
                 "it is not the token use asked for",
             ));
         }
-        if let Some(clients) = &self.client_ids {
+        if let Some(clients) = wanted_clients {
             let client = if used_as == TokenUse::Id {
                 match &claims.aud {
                     Some(Audience::One(aud)) => Some(aud.as_ref()),
@@ -108,7 +141,7 @@ impl Checks {
             Some(Claim::Typed(groups)) => Some(groups),
             None => None,
         };
-        if let Some(scopes) = &self.scopes {
+        if let Some(scopes) = self.scopes.iter().flatten().next() {
             if !has_any(
                 claims.scope.as_deref().unwrap_or_default().split(' '),
                 scopes,
@@ -119,7 +152,7 @@ impl Checks {
                 ));
             }
         }
-        if let Some(groups) = &self.groups {
+        if let Some(groups) = self.groups.iter().flatten().next() {
             let names = claimed_groups.into_iter().flatten().map(|g| g.as_ref());
             if !has_any(names, groups) {
                 return Err(refused(
@@ -135,6 +168,15 @@ impl Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Checks that check nothing but the validity window.
+    fn none() -> Checks {
+        Checks {
+            token_use: Some(None),
+            client_ids: Some(None),
+            ..Checks::default()
+        }
+    }
 
     fn failure(checks: &Checks, json: &str, now: f64) -> &'static str {
         let claims: Claims = serde_json::from_str(json).unwrap();
@@ -160,18 +202,18 @@ mod tests {
 
     #[test]
     fn validity_window_with_grace() {
-        let none = Checks::default();
-        assert_eq!(failure(&none, ID, 999.5), "ok");
-        assert_eq!(failure(&none, ID, 1000.0), code::EXPIRED);
+        let nothing = none();
+        assert_eq!(failure(&nothing, ID, 999.5), "ok");
+        assert_eq!(failure(&nothing, ID, 1000.0), code::EXPIRED);
         let graced = Checks {
-            grace_seconds: 60,
-            ..Checks::default()
+            grace_seconds: Some(60),
+            ..none()
         };
         assert_eq!(failure(&graced, ID, 1059.0), "ok");
-        assert_eq!(failure(&none, ACCESS, 899.0), code::NOT_YET_VALID);
+        assert_eq!(failure(&nothing, ACCESS, 899.0), code::NOT_YET_VALID);
         assert_eq!(failure(&graced, ACCESS, 841.0), "ok");
         assert_eq!(
-            failure(&none, r#"{"token_use":"id"}"#, 1.0),
+            failure(&nothing, r#"{"token_use":"id"}"#, 1.0),
             code::MALFORMED
         );
     }
@@ -179,28 +221,24 @@ mod tests {
     #[test]
     fn token_use_and_client_in_the_claim_of_each_use() {
         let id_only = Checks {
-            token_use: Some(TokenUse::Id),
-            ..Checks::default()
+            token_use: Some(Some(TokenUse::Id)),
+            ..none()
         };
         assert_eq!(failure(&id_only, ID, 1.0), "ok");
         assert_eq!(failure(&id_only, ACCESS, 950.0), code::WRONG_TOKEN_USE);
         assert_eq!(
-            failure(
-                &Checks::default(),
-                r#"{"token_use":"refresh","exp":9}"#,
-                1.0
-            ),
+            failure(&none(), r#"{"token_use":"refresh","exp":9}"#, 1.0),
             code::WRONG_TOKEN_USE
         );
         let clients = Checks {
-            client_ids: Some(vec!["c1".into(), "c2".into()]),
-            ..Checks::default()
+            client_ids: Some(Some(vec!["c1".into(), "c2".into()])),
+            ..none()
         };
         assert_eq!(failure(&clients, ID, 1.0), "ok");
         assert_eq!(failure(&clients, ACCESS, 950.0), "ok");
         let c3 = Checks {
-            client_ids: Some(vec!["c3".into()]),
-            ..Checks::default()
+            client_ids: Some(Some(vec!["c3".into()])),
+            ..none()
         };
         assert_eq!(failure(&c3, ID, 1.0), code::WRONG_CLIENT);
         // An access token's aud is not its client: only client_id counts.
@@ -212,20 +250,24 @@ mod tests {
 
     #[test]
     fn cognitos_claims_of_the_wrong_type_fail_their_own_check() {
-        let none = Checks::default();
+        let nothing = none();
         let clients = Checks {
-            client_ids: Some(vec!["c1".into()]),
-            ..Checks::default()
+            client_ids: Some(Some(vec!["c1".into()])),
+            ..none()
         };
         for (checks, json, code) in [
-            (&none, r#"{"token_use":1,"exp":9}"#, code::WRONG_TOKEN_USE),
             (
-                &none,
+                &nothing,
+                r#"{"token_use":1,"exp":9}"#,
+                code::WRONG_TOKEN_USE,
+            ),
+            (
+                &nothing,
                 r#"{"token_use":["id"],"exp":9}"#,
                 code::WRONG_TOKEN_USE,
             ),
             (
-                &none,
+                &nothing,
                 r#"{"token_use":null,"exp":9}"#,
                 code::WRONG_TOKEN_USE,
             ),
@@ -240,12 +282,12 @@ mod tests {
                 code::WRONG_CLIENT,
             ),
             (
-                &none,
+                &nothing,
                 r#"{"token_use":"id","cognito:groups":"admins","exp":9}"#,
                 code::MISSING_GROUP,
             ),
             (
-                &none,
+                &nothing,
                 r#"{"token_use":"id","cognito:groups":["a",1],"exp":9}"#,
                 code::MISSING_GROUP,
             ),
@@ -255,7 +297,7 @@ mod tests {
         // Unchecked, a client_id of the wrong type is no one's business (as in aws-jwt-verify).
         assert_eq!(
             failure(
-                &none,
+                &nothing,
                 r#"{"token_use":"access","client_id":7,"exp":9}"#,
                 1.0
             ),
@@ -264,14 +306,47 @@ mod tests {
     }
 
     #[test]
-    fn any_of_the_scopes_and_groups() {
-        let scope = |s: &[&str]| Checks {
-            scopes: Some(s.iter().map(|s| s.to_string()).collect()),
+    fn a_verifications_own_checks_go_over_the_verifiers_and_tokenuse_clientid_must_be_given() {
+        let unset = Checks::default();
+        let err = unset.must_be_given().unwrap_err();
+        assert_eq!(err.code, crate::error::code::INVALID_PARAMETER);
+        assert!(
+            err.message.starts_with("tokenUse must be given"),
+            "{}",
+            err.message
+        );
+        let call = Checks {
+            token_use: Some(Some(TokenUse::Access)),
+            client_ids: Some(Some(vec!["c2".into()])),
             ..Checks::default()
         };
-        let group = |g: &[&str]| Checks {
-            groups: Some(g.iter().map(|s| s.to_string()).collect()),
+        assert_eq!(failure(&unset.under(&call), ACCESS, 950.0), "ok");
+        assert_eq!(failure(&unset.under(&call), ID, 1.0), code::WRONG_TOKEN_USE);
+        // An explicit null in the call turns the verifier's own check off; absent keeps it.
+        let scoped = Checks {
+            scopes: Some(Some(vec!["x".into()])),
+            ..none()
+        };
+        assert_eq!(
+            failure(&scoped.under(&none()), ACCESS, 950.0),
+            code::MISSING_SCOPE
+        );
+        let unscoped = Checks {
+            scopes: Some(None),
             ..Checks::default()
+        };
+        assert_eq!(failure(&scoped.under(&unscoped), ACCESS, 950.0), "ok");
+    }
+
+    #[test]
+    fn any_of_the_scopes_and_groups() {
+        let scope = |s: &[&str]| Checks {
+            scopes: Some(Some(s.iter().map(|s| s.to_string()).collect())),
+            ..none()
+        };
+        let group = |g: &[&str]| Checks {
+            groups: Some(Some(g.iter().map(|s| s.to_string()).collect())),
+            ..none()
         };
         assert_eq!(failure(&scope(&["x", "b"]), ACCESS, 950.0), "ok");
         assert_eq!(

@@ -92,20 +92,18 @@ impl Options<'_> {
         Error::invalid_param(format!("{}{name} must be {should}", self.at))
     }
 
-    /// A string or a non-empty list of strings; None when null or (unless `required`) absent.
-    fn list(&self, name: &str, required: bool) -> Result<Option<Vec<String>>> {
+    /// A string or a non-empty list of strings: None when absent, `Some(None)` when null.
+    fn list(&self, name: &str) -> Result<Option<Option<Vec<String>>>> {
         let should = "a string, a non-empty array of strings or null";
         match self.object.get(name) {
-            None if required => {
-                Err(self.bad(name, &format!("given: {should} (null checks nothing)")))
-            }
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(one)) => Ok(Some(vec![one.clone()])),
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(Value::String(one)) => Ok(Some(Some(vec![one.clone()]))),
             Some(Value::Array(items)) if !items.is_empty() => items
                 .iter()
                 .map(|item| item.as_str().map(str::to_owned))
                 .collect::<Option<Vec<_>>>()
-                .map(Some)
+                .map(|list| Some(Some(list)))
                 .ok_or_else(|| self.bad(name, should)),
             Some(_) => Err(self.bad(name, should)),
         }
@@ -119,33 +117,64 @@ impl Options<'_> {
         }
     }
 
-    fn token_use(&self) -> Result<Option<TokenUse>> {
+    fn token_use(&self) -> Result<Option<Option<TokenUse>>> {
         let should = "'id', 'access' or null (either)";
         match self.object.get("tokenUse") {
-            None => Err(self.bad("tokenUse", &format!("given: {should}"))),
-            Some(Value::Null) => Ok(None),
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
             Some(Value::String(name)) => TokenUse::from_name(name)
-                .map(Some)
+                .map(|token_use| Some(Some(token_use)))
                 .ok_or_else(|| self.bad("tokenUse", should)),
             Some(_) => Err(self.bad("tokenUse", should)),
         }
     }
 
-    fn grace_seconds(&self) -> Result<u64> {
+    fn grace_seconds(&self) -> Result<Option<u64>> {
         match self.object.get("graceSeconds") {
-            None | Some(Value::Null) => Ok(0),
-            Some(v) => v.as_u64().filter(|s| *s <= 24 * 3600).ok_or_else(|| {
-                self.bad("graceSeconds", "a whole number of seconds from 0 to 86400")
-            }),
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(0)),
+            Some(v) => v
+                .as_u64()
+                .filter(|s| *s <= 24 * 3600)
+                .map(Some)
+                .ok_or_else(|| {
+                    self.bad("graceSeconds", "a whole number of seconds from 0 to 86400")
+                }),
         }
+    }
+
+    /// The checks these options give (a verifier's, or one verification's own).
+    fn checks(&self) -> Result<Checks> {
+        Ok(Checks {
+            token_use: self.token_use()?,
+            client_ids: self.list("clientId")?,
+            scopes: self.list("scope")?,
+            groups: self.list("groups")?,
+            grace_seconds: self.grace_seconds()?,
+        })
     }
 }
 
+/// What one verification gives of its own (aws-jwt-verify's per-call properties): `tokenUse`,
+/// `clientId`, `scope`, `groups`, `graceSeconds`, each over the verifier's for the token's pool.
+pub fn call_checks(json: &str) -> Result<Checks> {
+    let value: Value = serde_json::from_str(json)
+        .map_err(|_| Error::invalid_param("the verification's options must be an object"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| Error::invalid_param("the verification's options must be an object"))?;
+    Options {
+        object,
+        at: String::new(),
+    }
+    .checks()
+}
+
 impl Verifier {
-    /// A verifier from its options as JSON: `{ pools: [{ userPoolId, tokenUse, clientId,
+    /// A verifier from its options as JSON: `{ pools: [{ userPoolId, tokenUse?, clientId?,
     /// scope?, groups?, graceSeconds?, jwksUri?, jwks? }], timeout? }`. `tokenUse` and `clientId`
-    /// must be given (null checks nothing), as aws-jwt-verify requires, so that no verifier
-    /// accepts every app client's tokens by omission.
+    /// left out here must be given by each verification (null checks nothing), as aws-jwt-verify
+    /// requires, so that no verifier accepts every app client's tokens by omission.
     pub fn from_json(json: &str) -> Result<Self> {
         let options: Value = serde_json::from_str(json)
             .map_err(|_| Error::invalid_param("the verifier's options must be an object"))?;
@@ -175,13 +204,7 @@ impl Verifier {
                 Error::invalid_param(format!("the verifier's options {at} must be an object"))
             })?;
             let options = Options { object, at };
-            let checks = Checks {
-                token_use: options.token_use()?,
-                client_ids: options.list("clientId", true)?,
-                scopes: options.list("scope", false)?,
-                groups: options.list("groups", false)?,
-                grace_seconds: options.grace_seconds()?,
-            };
+            let checks = options.checks()?;
             let user_pool_id = options
                 .string("userPoolId")?
                 .ok_or_else(|| options.bad("userPoolId", "given"))?;
@@ -216,7 +239,23 @@ impl Verifier {
 
     /// The token's payload (its claims as the JSON object text it carries) if it passes every
     /// check, with the keys known now (no I/O).
-    pub fn verify_sync(&self, token: &str) -> Result<String> {
+    /// `call` is what the verification gives of its own, over the pool's checks. A verifier none
+    /// of whose pools has `tokenUse` or `clientId`, given neither by the call, refuses before it
+    /// reads the token.
+    pub fn verify_sync(&self, token: &str, call: Option<&Checks>) -> Result<String> {
+        let merged = |pool: &Pool| call.map(|call| pool.checks.under(call));
+        if self.pools.iter().all(|pool| {
+            let checks = merged(pool);
+            let checks = checks.as_ref().unwrap_or(&pool.checks);
+            checks.token_use.is_none() || checks.client_ids.is_none()
+        }) {
+            // Answers with the error naming what is missing.
+            let checks = merged(&self.pools[0]);
+            checks
+                .as_ref()
+                .unwrap_or(&self.pools[0].checks)
+                .must_be_given()?;
+        }
         let jwt = jwt::decode(token)?;
         let claims = jwt.claims()?;
         let pool = self.pool_of(&claims)?;
@@ -224,7 +263,10 @@ impl Verifier {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());
-        pool.checks.check(&claims, now)?;
+        merged(pool)
+            .as_ref()
+            .unwrap_or(&pool.checks)
+            .check(&claims, now)?;
         drop(claims);
         Ok(jwt::without_poisoned_keys(jwt.payload))
     }
@@ -246,11 +288,11 @@ impl Verifier {
     }
 
     /// The token's claims, loading its pool's keys first when they are not known.
-    pub async fn verify(&self, token: &str) -> Result<String> {
-        match self.verify_sync(token) {
+    pub async fn verify(&self, token: &str, call: Option<&Checks>) -> Result<String> {
+        match self.verify_sync(token, call) {
             Err(e) if Self::needs_keys(&e.code) => {
                 self.load_for(token).await?;
-                self.verify_sync(token)
+                self.verify_sync(token, call)
             }
             verified => verified,
         }
@@ -320,13 +362,13 @@ pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Value> {
         ),
     };
     let checks = Checks {
-        token_use,
-        client_ids: Some(vec![cognito.config.client_id.clone()]),
-        grace_seconds: params.optional_seconds("graceSeconds")?.unwrap_or(0),
+        token_use: Some(token_use),
+        client_ids: Some(Some(vec![cognito.config.client_id.clone()])),
+        grace_seconds: params.optional_seconds("graceSeconds")?,
         ..Checks::default()
     };
     let payload = Verifier::of_pool(&cognito.config, checks)?
-        .verify(token)
+        .verify(token, None)
         .await?;
     serde_json::from_str(&payload)
         .map_err(|_| Error::internal("could not read the verified claims"))
@@ -393,7 +435,7 @@ mod tests {
         assert_eq!(tokens.len(), 6);
         for (alg, token) in &tokens {
             let payload = verifier
-                .verify_sync(token)
+                .verify_sync(token, None)
                 .unwrap_or_else(|e| panic!("{alg}: {e}"));
             let claims: Value = serde_json::from_str(&payload).unwrap();
             assert_eq!(claims["sub"], "vector-user", "{alg}");
@@ -401,14 +443,14 @@ mod tests {
             for (other, other_token) in tokens.iter().filter(|(other, _)| other != alg) {
                 let header = other_token.split('.').next().unwrap();
                 let swapped = format!("{header}{}", &token[token.find('.').unwrap()..]);
-                let err = verifier.verify_sync(&swapped).unwrap_err();
+                let err = verifier.verify_sync(&swapped, None).unwrap_err();
                 assert_eq!(err.code, code::BAD_SIGNATURE, "{alg} under {other}");
             }
             let at = token.rfind('.').unwrap() + 10;
             let flipped = if &token[at..=at] == "A" { "B" } else { "A" };
             let tampered = format!("{}{flipped}{}", &token[..at], &token[at + 1..]);
             assert_eq!(
-                verifier.verify_sync(&tampered).unwrap_err().code,
+                verifier.verify_sync(&tampered, None).unwrap_err().code,
                 code::BAD_SIGNATURE,
                 "{alg}"
             );
@@ -428,14 +470,14 @@ mod tests {
                 b64(&format!(r#"{{"alg":"{alg}","kid":"rs256-key"}}"#))
             );
             assert_eq!(
-                verifier.verify_sync(&token).unwrap_err().code,
+                verifier.verify_sync(&token, None).unwrap_err().code,
                 code::BAD_ALGORITHM,
                 "{alg}"
             );
         }
         let token = format!("{}{rest}", b64(r#"{"alg":"RS256","kid":"nobody"}"#));
         assert_eq!(
-            verifier.verify_sync(&token).unwrap_err().code,
+            verifier.verify_sync(&token, None).unwrap_err().code,
             code::UNKNOWN_KID
         );
     }
@@ -446,14 +488,6 @@ mod tests {
         assert!(Verifier::from_json(ok).is_ok());
         for (json, says) in [
             (r#"{"pools":[]}"#, "at least one userPoolId"),
-            (
-                r#"{"pools":[{"userPoolId":"eu-west-1_A1","clientId":null}]}"#,
-                "tokenUse must be given",
-            ),
-            (
-                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id"}]}"#,
-                "clientId must be given",
-            ),
             (
                 r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"refresh","clientId":null}]}"#,
                 "tokenUse must be",
@@ -492,6 +526,28 @@ mod tests {
             ),
         ] {
             assert!(code_of(json).contains(says), "{json}: {}", code_of(json));
+        }
+        // Left out at creation, tokenUse and clientId must come with each verification.
+        for (json, says) in [
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","clientId":null}]}"#,
+                "tokenUse must be given",
+            ),
+            (
+                r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id"}]}"#,
+                "clientId must be given",
+            ),
+        ] {
+            let verifier = Verifier::from_json(json).unwrap();
+            let err = verifier.verify_sync("a.b.c", None).unwrap_err();
+            assert!(err.message.starts_with(says), "{json}: {}", err.message);
+            let given = call_checks(r#"{"tokenUse":null,"clientId":null}"#).unwrap();
+            let err = verifier.verify_sync("a.b.c", Some(&given)).unwrap_err();
+            assert_eq!(
+                err.code,
+                code::MALFORMED,
+                "{json}: given per call, the token is read"
+            );
         }
     }
 }
