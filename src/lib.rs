@@ -249,6 +249,66 @@ mod tests {
         assert_eq!(listed, declared);
     }
 
+    /// No module of `src/` reaches, through the `crate::` paths of its code (tests aside), back to
+    /// itself: each stands on the ones below it, and the error module on none that uses it.
+    #[test]
+    fn the_modules_form_no_circle() {
+        use std::collections::{BTreeMap, BTreeSet};
+        fn read(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    read(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        read(&src, &mut files);
+        let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for file in files {
+            let relative = file
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let module = relative.split(['/', '.']).next().unwrap().to_owned();
+            if module == "lib" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+            let used = code.split("crate::").skip(1).filter_map(|rest| {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                (!name.is_empty() && name != module).then_some(name)
+            });
+            let used: Vec<String> = used.collect();
+            uses.entry(module).or_default().extend(used);
+        }
+        fn reaches(
+            uses: &BTreeMap<String, BTreeSet<String>>,
+            from: &str,
+            target: &str,
+            seen: &mut BTreeSet<String>,
+        ) -> bool {
+            uses.get(from).into_iter().flatten().any(|next| {
+                next == target || (seen.insert(next.clone()) && reaches(uses, next, target, seen))
+            })
+        }
+        assert!(uses.len() > 20, "{uses:?}");
+        for module in uses.keys() {
+            assert!(
+                !reaches(&uses, module, module, &mut BTreeSet::new()),
+                "{module} reaches back to itself: {uses:?}"
+            );
+        }
+    }
+
     #[tokio::test]
     async fn every_method_name_reaches_its_method() {
         // listUsers has only optional params: `{}` would go to the (absent) server.
