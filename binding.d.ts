@@ -21,6 +21,11 @@ export declare class NativePool {
    */
   call(method: string, params: string, abortId: number): Promise<string>
   /**
+   * `verifyToken(params)` on this thread when the pool's keys are known: the call's answer, or
+   * null when it must go through `call` (keys to load, or poolData or params to report).
+   */
+  verifyTokenNow(params: string): string | null
+  /**
    * Aborts the call given `abort_id`: none of its requests is sent from now on. Answers
    * whether one may already have reached the server (true too for a call that has ended, whose
    * answer is on its way).

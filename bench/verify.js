@@ -1,13 +1,15 @@
 'use strict'
 
 // `npm run bench:verify` (or `node bench/verify.js [--quick]` after `npm run build`): token
-// verification, this package beside aws-jwt-verify in the same run, on the same RS256 token and
-// JWKS (testdata/jwt-vectors.json: a 2048-bit key, as Cognito's). Each figure is one fresh process
+// verification, this package (its verifier, and the pool's verifyToken method) beside
+// aws-jwt-verify in the same run, on the same RS256 token and JWKS (testdata/jwt-vectors.json: a
+// 2048-bit key, as Cognito's; served on loopback for verifyToken, which loads it once). Each figure is one fresh process
 // that warms its verifier up for WARM calls (V8 settles after thousands) and then measures COUNT;
 // the processes of the implementations alternate, ROUNDS of each, and the table gives the median
 // and the spread (min-max) of the rounds. Writes bench/results/verify.json.
 
 const { execFileSync } = require('node:child_process')
+const http = require('node:http')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
@@ -32,6 +34,21 @@ const IMPLS = {
       })
       verifier.cacheJwks({ keys: [rs256.jwk] })
       return verifier
+    },
+  },
+  verifyToken: {
+    label: "this package's pool.verifyToken",
+    forms: ['verify'],
+    async make() {
+      const server = http.createServer((_req, res) => res.end(JSON.stringify({ keys: [rs256.jwk] })))
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+      server.unref()
+      const pool = require('..')({
+        UserPoolId: vectors.userPoolId,
+        ClientId: vectors.clientId,
+        jwksUrl: `http://127.0.0.1:${server.address().port}/jwks.json`,
+      })
+      return { verify: (token) => pool.verifyToken({ token, tokenUse: 'access' }) }
     },
   },
   'aws-jwt-verify': {
@@ -65,7 +82,7 @@ async function run(verifier, form, inFlight, count) {
 }
 
 async function worker(impl, form, inFlight) {
-  const verifier = IMPLS[impl].make()
+  const verifier = await IMPLS[impl].make()
   await run(verifier, form, inFlight, WARM)
   const cpu = process.cpuUsage()
   const start = process.hrtime.bigint()
@@ -82,6 +99,9 @@ function measure(impl, form, inFlight) {
   return JSON.parse(out.trim().split('\n').pop())
 }
 
+/** Whether an implementation has this form (verifyToken has no synchronous one). */
+const takes = (impl, form) => !IMPLS[impl].forms || IMPLS[impl].forms.includes(form)
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const spread = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`
 
@@ -89,7 +109,7 @@ function main() {
   const runs = {}
   for (let round = 0; round < ROUNDS; round++) {
     for (const form of FORMS) {
-      for (const impl of Object.keys(IMPLS)) {
+      for (const impl of Object.keys(IMPLS).filter((name) => takes(name, form.id))) {
         const key = `${impl} ${form.id} ${form.inFlight}`
         ;(runs[key] ||= []).push(measure(impl, form.id, form.inFlight))
       }
@@ -99,11 +119,13 @@ function main() {
   for (const form of FORMS) {
     const cells = Object.keys(IMPLS).map((impl) => {
       const r = runs[`${impl} ${form.id} ${form.inFlight}`]
+      if (!r) return { impl }
       const rate = r.map((x) => x.perSecond)
       const cpu = r.map((x) => x.cpuMicros)
       return { impl, perSecond: median(rate), perSecondRuns: rate, cpuMicros: median(cpu), cpuMicrosRuns: cpu }
     })
-    rows.push({ form: form.id, inFlight: form.inFlight, cells, speedup: cells[0].perSecond / cells[1].perSecond })
+    const peer = cells.find((c) => c.impl === 'aws-jwt-verify')
+    rows.push({ form: form.id, inFlight: form.inFlight, cells, speedup: cells[0].perSecond / peer.perSecond })
   }
   const machine = {
     cpu: os.cpus()[0].model.trim(),
@@ -125,9 +147,10 @@ function main() {
       .join('')}---|`,
   )
   for (const row of rows) {
-    const cells = row.cells.map(
-      (c) =>
-        `${Math.round(c.perSecond)} (${spread(c.perSecondRuns.map((x) => x / 1000))}k) | ${c.cpuMicros.toFixed(1)} (${spread(c.cpuMicrosRuns)})`,
+    const cells = row.cells.map((c) =>
+      c.perSecond === undefined
+        ? '- | -'
+        : `${Math.round(c.perSecond)} (${spread(c.perSecondRuns.map((x) => x / 1000))}k) | ${c.cpuMicros.toFixed(1)} (${spread(c.cpuMicrosRuns)})`,
     )
     console.log(`| ${row.form} | ${row.inFlight} | ${cells.join(' | ')} | ${row.speedup.toFixed(2)}x |`)
   }

@@ -79,7 +79,10 @@ async function run(pool, method, params) {
   if (signal && signal.aborted) return [abortError(signal, false)]
   let answer
   try {
-    const text = await answerOf(pool, method, json, signal)
+    // verifyToken with the pool's keys known is answered on this thread, as createVerifier's
+    // verifySync is; everything else (and a verifyToken that must load keys) goes native.
+    const now = method === 'verifyToken' ? pool.binding.verifyTokenNow(json) : null
+    const text = now ?? (await answerOf(pool, method, json, signal))
     if (text.aborted) return [abortError(signal, text.mayHaveReachedCognito)]
     answer = parse(text)
   } catch {

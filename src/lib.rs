@@ -193,6 +193,12 @@ pub async fn call(
             Error::internal("the call failed inside cognito-user-pool (a bug: please report it)");
         (Err(error), None)
     });
+    answer(result, refreshed)
+}
+
+/// The JSON the facade reads of a call: `{"ok": result}` or `{"error": {...}}`, with the
+/// tokens a refresh obtained.
+fn answer(result: Result<String>, refreshed: Option<client::Refreshed>) -> String {
     let refreshed = refreshed
         .and_then(|r| serde_json::to_string(&r).ok())
         .map(|r| format!(r#","refreshed":{r}"#))
@@ -201,6 +207,17 @@ pub async fn call(
         Ok(value) => format!(r#"{{"ok":{value}{refreshed}}}"#),
         Err(error) => format!(r#"{{"error":{}{refreshed}}}"#, json!(error)),
     }
+}
+
+/// `verifyToken` answered on the calling thread when the pool's keys are known (the cost of a
+/// `createVerifier` verification, without a trip through the runtime); None sends the call
+/// through [`call`].
+#[cfg_attr(not(feature = "node"), allow(dead_code))]
+pub fn verify_token_now(config: &PoolConfig, params: &str) -> Option<String> {
+    let params = Params::from_json(params).ok()?;
+    let verified = verify::verify_token_now(config, &params)?;
+    let verified = verified.map_err(|error| error.redacted(params.secrets()));
+    Some(answer(serialized(verified), None))
 }
 
 #[cfg(test)]

@@ -92,6 +92,13 @@ impl NativePool {
         })
     }
 
+    /// `verifyToken(params)` on this thread when the pool's keys are known: the call's answer, or
+    /// null when it must go through `call` (keys to load, or poolData or params to report).
+    #[napi]
+    pub fn verify_token_now(&self, params: String) -> Option<String> {
+        crate::verify_token_now(self.config.as_ref().ok()?, &params)
+    }
+
     /// Aborts the call given `abort_id`: none of its requests is sent from now on. Answers
     /// whether one may already have reached the server (true too for a call that has ended, whose
     /// answer is on its way).

@@ -14,8 +14,10 @@ use crate::error::{code::jwt as code, Error, Result};
 use crate::params::Params;
 use checks::{Checks, TokenUse};
 use jwks::Jwks;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 /// How long a JWKS fetch of a verifier may take unless its options say otherwise (`timeout`).
@@ -349,9 +351,40 @@ impl Verifier {
     }
 }
 
-/// `verifyToken({ token, tokenUse?, graceSeconds? })`: a verifier of the pool's tokens for its app
-/// client, run on the call's runtime.
-pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Value> {
+/// The verifiers of `verifyToken`, one per (pool, JWKS URL, app client) in the process: kept, so
+/// that a pool object made per request verifies as fast as a verifier made at start-up. Past
+/// [`MAX_POOL_VERIFIERS`] they are let go and made again (their keys live per JWKS URL anyway).
+type PoolVerifiers = HashMap<(String, Option<String>, String), Arc<Verifier>>;
+
+static POOL_VERIFIERS: LazyLock<Mutex<PoolVerifiers>> = LazyLock::new(Default::default);
+
+const MAX_POOL_VERIFIERS: usize = 256;
+
+fn pool_verifier(config: &PoolConfig) -> Result<Arc<Verifier>> {
+    let key = (
+        config.user_pool_id.clone(),
+        config.jwks_url.clone(),
+        config.client_id.clone(),
+    );
+    let mut kept = POOL_VERIFIERS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(verifier) = kept.get(&key) {
+        return Ok(verifier.clone());
+    }
+    if kept.len() >= MAX_POOL_VERIFIERS {
+        kept.clear();
+    }
+    let checks = Checks {
+        token_use: Some(None),
+        client_ids: Some(Some(vec![config.client_id.clone()])),
+        ..Checks::default()
+    };
+    let verifier = Arc::new(Verifier::of_pool(config, checks)?);
+    kept.insert(key, verifier.clone());
+    Ok(verifier)
+}
+
+/// `verifyToken`'s params: the token, and the checks the call gives over the pool's.
+fn token_and_checks(params: &Params) -> Result<(&str, Checks)> {
     let token = params.string("token")?;
     params.refuse_undefined("tokenUse", "either")?;
     let token_use = match params.optional_string("tokenUse")? {
@@ -363,15 +396,36 @@ pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Value> {
     };
     let checks = Checks {
         token_use: Some(token_use),
-        client_ids: Some(Some(vec![cognito.config.client_id.clone()])),
         grace_seconds: params.optional_seconds("graceSeconds")?,
         ..Checks::default()
     };
-    let payload = Verifier::of_pool(&cognito.config, checks)?
-        .verify(token, None)
-        .await?;
-    serde_json::from_str(&payload)
+    Ok((token, checks))
+}
+
+/// The verified claims as the token carries them, handed on without being parsed again.
+fn raw(payload: String) -> Result<Box<RawValue>> {
+    RawValue::from_string(payload)
         .map_err(|_| Error::internal("could not read the verified claims"))
+}
+
+/// `verifyToken({ token, tokenUse?, graceSeconds? })`: the pool's kept verifier, for its app
+/// client, run on the call's runtime (loading the pool's keys when it must).
+pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Box<RawValue>> {
+    let (token, checks) = token_and_checks(params)?;
+    let verifier = pool_verifier(&cognito.config)?;
+    raw(verifier.verify(token, Some(&checks)).await?)
+}
+
+/// `verifyToken` on the calling thread, as `createVerifier`'s `verifySync` runs: its answer, or
+/// None when the pool's keys must first be loaded (the call then goes [`verify_token`]'s way).
+#[cfg_attr(not(feature = "node"), allow(dead_code))]
+pub fn verify_token_now(config: &PoolConfig, params: &Params) -> Option<Result<Box<RawValue>>> {
+    let verified = token_and_checks(params)
+        .and_then(|(token, checks)| pool_verifier(config)?.verify_sync(token, Some(&checks)));
+    match verified {
+        Err(e) if Verifier::needs_keys(&e.code) => None,
+        verified => Some(verified.and_then(raw)),
+    }
 }
 
 #[cfg(test)]
