@@ -376,6 +376,9 @@ declare namespace cognitoUserPool {
   /** What one verification may give of its own, over the verifier's (aws-jwt-verify's
    * per-call properties). */
   export interface VerifyProperties extends Partial<RequiredChecks> {
+    /** Any of these in an access token's `aud`: the resource server it is bound to (RFC 8707).
+     * Id tokens' `aud` is their app client, checked by `clientId`. */
+    audience?: string | string[] | null
     /** Any of these in the token's `scope`. */
     scope?: string | string[] | null
     /** Any of these in the token's `cognito:groups`. */
@@ -398,6 +401,9 @@ declare namespace cognitoUserPool {
     jwksUri?: string
     /** The pool's keys, given instead of fetched (tests, air-gapped services). */
     jwks?: Jwks
+    /** The regions a multi-region pool's replicas issue tokens from (their issuer names the
+     * replica's region; their keys come from its JWKS URL). */
+    replicaRegions?: string[]
   }
 
   /** A verifier's options without `tokenUse` or `clientId`: each verification gives them. */

@@ -88,10 +88,11 @@ test('claims named __proto__ or constructor never reach the caller, at any depth
   }
 })
 
-test('pool ids as Cognito forms them: GovCloud, China and the sovereign cloud, and nothing else', (t) => {
+test('pool ids as Cognito forms them: GovCloud, China and the sovereign cloud (issuers on their own hosts), and nothing else', (t) => {
   for (const userPoolId of ['us-gov-west-1_Gov1', 'cn-north-1_Cn1', 'eusc-de-east-1_Eu1']) {
     const [region] = userPoolId.split('_')
-    const iss = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
+    const suffix = { cn: 'amazonaws.com.cn', eusc: 'amazonaws.eu' }[region.split('-')[0]] ?? 'amazonaws.com'
+    const iss = `https://cognito-idp.${region}.${suffix}/${userPoolId}`
     const verifier = createVerifier({ userPoolId, jwks, tokenUse: 'access', clientId: 'client1' })
     t.is(verifier.verifySync(access({ iss })).iss, iss, userPoolId)
   }
@@ -176,4 +177,35 @@ test("a verification's own options, as aws-jwt-verify takes them per call, go ov
     }),
   )
   t.is(denied.code, 'Denied')
+})
+
+test("a multi-region pool's replicas: tokens whose issuer names a replica region, in both formats; no other region", (t) => {
+  const verifier = createVerifier({
+    userPoolId: POOL,
+    jwks,
+    tokenUse: 'access',
+    clientId: 'client1',
+    replicaRegions: ['us-east-1', 'ap-south-1'],
+  })
+  for (const host of ['cognito-idp.us-east-1', 'issuer-cognito-idp.ap-south-1', 'cognito-idp.eu-west-1']) {
+    const iss = `https://${host}.amazonaws.com/${POOL}`
+    t.is(verifier.verifySync(access({ iss })).iss, iss)
+  }
+  const err = t.throws(() => verifier.verifySync(access({ iss: `https://cognito-idp.us-west-2.amazonaws.com/${POOL}` })))
+  t.is(err.code, 'JwtInvalidIssuerError')
+  for (const replicaRegions of [['moon'], 'eu-west-1x', [1]]) {
+    const bad = createVerifier({ userPoolId: POOL, jwks, tokenUse: null, clientId: null, replicaRegions })
+    t.regex(t.throws(() => bad.verifySync(access())).message, /replicaRegions must be/)
+  }
+})
+
+test('access tokens bound to a resource (RFC 8707): audience checks their aud, at creation or per call', (t) => {
+  const verifier = createVerifier({ userPoolId: POOL, jwks, tokenUse: 'access', clientId: 'client1', audience: 'https://api.example' })
+  t.is(verifier.verifySync(access({ aud: 'https://api.example' })).aud, 'https://api.example')
+  t.is(verifier.verifySync(access({ aud: ['https://other.example', 'https://api.example'] })).sub, 'u1')
+  for (const aud of [undefined, 'https://other.example', ['x']]) {
+    t.is(t.throws(() => verifier.verifySync(access({ aud }))).code, 'JwtInvalidAudienceError', String(aud))
+  }
+  t.is(verifier.verifySync(access({ aud: 'https://other.example' }), { audience: 'https://other.example' }).sub, 'u1')
+  t.is(verifier.verifySync(access({}), { audience: null }).sub, 'u1', 'null turns the check off for the call')
 })

@@ -7,7 +7,18 @@ const { NativeVerifier } = require('./native.js')
 const { makeError, invalidParams } = require('./errors.js')
 
 /** The options a verifier reads of each pool it accepts, besides `customJwtCheck`. */
-const VERIFIER_KEYS = ['userPoolId', 'tokenUse', 'clientId', 'scope', 'groups', 'graceSeconds', 'jwksUri', 'jwks']
+const VERIFIER_KEYS = [
+  'userPoolId',
+  'tokenUse',
+  'clientId',
+  'audience',
+  'scope',
+  'groups',
+  'graceSeconds',
+  'jwksUri',
+  'jwks',
+  'replicaRegions',
+]
 /**
  * The options that must be given, with null as the explicit "no check": `undefined` (an unset
  * environment variable, say) would otherwise accept every app client's tokens, so it is refused.
@@ -15,7 +26,7 @@ const VERIFIER_KEYS = ['userPoolId', 'tokenUse', 'clientId', 'scope', 'groups', 
 const NULL_TO_SKIP = ['tokenUse', 'clientId']
 
 /** The options a verification may give of its own, over the verifier's (aws-jwt-verify's per-call properties). */
-const CALL_KEYS = ['tokenUse', 'clientId', 'scope', 'groups', 'graceSeconds']
+const CALL_KEYS = ['tokenUse', 'clientId', 'audience', 'scope', 'groups', 'graceSeconds']
 
 /** `keys` of `entry` that it has, or why one is refused (`at` prefixes its name). */
 function pick(entry, keys, at) {

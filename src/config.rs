@@ -81,20 +81,37 @@ pub struct PoolConfig {
 /// names hosts (the issuer, the JWKS URL, the endpoint), so nothing else is let into it.
 pub fn split_pool_id(id: &str) -> Option<(&str, &str)> {
     let (region, name) = id.split_once('_')?;
+    let valid =
+        is_region(region) && !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric());
+    valid.then_some((region, name))
+}
+
+/// The DNS suffix of a region's partition: China's and the European Sovereign Cloud's hosts are
+/// not under `amazonaws.com`.
+pub fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else if region.starts_with("eusc-") {
+        "amazonaws.eu"
+    } else {
+        "amazonaws.com"
+    }
+}
+
+/// An AWS region name: a partition prefix of 2-4 letters, one or more words, a number.
+pub fn is_region(region: &str) -> bool {
     let mut words = region.split('-');
-    let prefix = words.next()?;
-    let number = words.next_back()?;
+    let (Some(prefix), Some(number)) = (words.next(), words.next_back()) else {
+        return false;
+    };
     let middle: Vec<&str> = words.collect();
     let letters = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase());
-    let valid = (2..=4).contains(&prefix.len())
+    (2..=4).contains(&prefix.len())
         && letters(prefix)
         && !middle.is_empty()
         && middle.iter().all(|w| letters(w))
         && (1..=2).contains(&number.len())
         && number.bytes().all(|b| b.is_ascii_digit())
-        && !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric());
-    valid.then_some((region, name))
 }
 
 fn is_word(c: char) -> bool {

@@ -45,6 +45,8 @@ pub mod code {
         pub const NOT_YET_VALID: &str = "JwtNotBeforeError";
         pub const WRONG_ISSUER: &str = "JwtInvalidIssuerError";
         pub const WRONG_CLIENT: &str = "CognitoJwtInvalidClientIdError";
+        /// An access token not bound to the resource server asked for (`aud`, RFC 8707).
+        pub const WRONG_AUDIENCE: &str = "JwtInvalidAudienceError";
         pub const WRONG_TOKEN_USE: &str = "CognitoJwtInvalidTokenUseError";
         pub const MISSING_SCOPE: &str = "JwtInvalidScopeError";
         pub const MISSING_GROUP: &str = "CognitoJwtInvalidGroupError";

@@ -31,6 +31,9 @@ impl TokenUse {
 pub struct Checks {
     pub token_use: Option<Option<TokenUse>>,
     pub client_ids: Option<Option<Vec<String>>>,
+    /// An access token's `aud` (RFC 8707: tokens bound to a resource server); id tokens' `aud` is
+    /// their client, checked by `client_ids`.
+    pub audiences: Option<Option<Vec<String>>>,
     pub scopes: Option<Option<Vec<String>>>,
     pub groups: Option<Option<Vec<String>>>,
     pub grace_seconds: Option<u64>,
@@ -46,6 +49,7 @@ impl Checks {
         Checks {
             token_use: call.token_use.or(self.token_use),
             client_ids: call.client_ids.clone().or_else(|| self.client_ids.clone()),
+            audiences: call.audiences.clone().or_else(|| self.audiences.clone()),
             scopes: call.scopes.clone().or_else(|| self.scopes.clone()),
             groups: call.groups.clone().or_else(|| self.groups.clone()),
             grace_seconds: call.grace_seconds.or(self.grace_seconds),
@@ -129,6 +133,22 @@ impl Checks {
                 ));
             }
         }
+        if let Some(audiences) = self.audiences.iter().flatten().next() {
+            let aud: Vec<&str> = match (&claims.aud, used_as) {
+                (_, TokenUse::Id) => Vec::new(),
+                (Some(Audience::One(one)), _) => vec![one.as_ref()],
+                (Some(Audience::Several(several)), _) => {
+                    several.iter().map(|a| a.as_ref()).collect()
+                }
+                (None, _) => Vec::new(),
+            };
+            if used_as == TokenUse::Access && !has_any(aud, audiences) {
+                return Err(refused(
+                    code::WRONG_AUDIENCE,
+                    "it is not bound to the resource asked for (aud)",
+                ));
+            }
+        }
         // Refused whether or not groups are asked for: a backend that reads the claim itself
         // must not find a string where Cognito puts a list (`'xadminsx'.includes('admins')`).
         let claimed_groups = match &claims.groups {
@@ -188,6 +208,7 @@ mod tests {
                 code::NOT_YET_VALID,
                 code::WRONG_TOKEN_USE,
                 code::WRONG_CLIENT,
+                code::WRONG_AUDIENCE,
                 code::MISSING_SCOPE,
                 code::MISSING_GROUP,
             ]
@@ -336,6 +357,34 @@ mod tests {
             ..Checks::default()
         };
         assert_eq!(failure(&scoped.under(&unscoped), ACCESS, 950.0), "ok");
+    }
+
+    #[test]
+    fn an_access_tokens_resource_is_its_aud() {
+        let bound = Checks {
+            audiences: Some(Some(vec!["https://api.example".into()])),
+            ..none()
+        };
+        let access = |aud: &str| format!(r#"{{"token_use":"access","exp":9{aud}}}"#);
+        assert_eq!(
+            failure(&bound, &access(r#","aud":"https://api.example""#), 1.0),
+            "ok"
+        );
+        assert_eq!(
+            failure(
+                &bound,
+                &access(r#","aud":["x","https://api.example"]"#),
+                1.0
+            ),
+            "ok"
+        );
+        assert_eq!(failure(&bound, &access(""), 1.0), code::WRONG_AUDIENCE);
+        assert_eq!(
+            failure(&bound, &access(r#","aud":"x""#), 1.0),
+            code::WRONG_AUDIENCE
+        );
+        // An id token's aud is its app client, checked by clientId alone.
+        assert_eq!(failure(&bound, ID, 1.0), "ok");
     }
 
     #[test]

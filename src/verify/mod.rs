@@ -9,7 +9,7 @@ pub mod jwks;
 pub mod jwt;
 
 use crate::client::Cognito;
-use crate::config::{split_pool_id, PoolConfig};
+use crate::config::{dns_suffix, is_region, split_pool_id, PoolConfig};
 use crate::error::{code::jwt as code, Error, Result};
 use crate::params::Params;
 use checks::{Checks, TokenUse};
@@ -29,10 +29,12 @@ pub(crate) fn refused(code: &str, why: &str) -> Error {
     Error::new(code, Some(401), format!("Invalid token: {why}"))
 }
 
-/// One pool a verifier accepts tokens of.
+/// One pool a verifier accepts tokens of, as issued from one region: its own, or one of its
+/// replicas' (a multi-region pool's tokens name the region that issued them).
 struct Pool {
     user_pool_id: String,
-    /// Cognito's original issuer host and the `issuer-` host it now also issues from.
+    /// Cognito's original issuer host and the `issuer-` host it now also issues from, in the
+    /// region's partition.
     issuers: [String; 2],
     jwks_url: String,
     jwks: Arc<Jwks>,
@@ -50,19 +52,23 @@ enum KeyStore {
 }
 
 impl Pool {
+    /// The pool as it issues from `replica` (a replica region), or from its own region.
     fn new(
         user_pool_id: &str,
+        replica: Option<&str>,
         jwks_url: Option<String>,
         checks: Checks,
         store: KeyStore,
     ) -> Result<Self> {
-        let (region, _) = split_pool_id(user_pool_id).ok_or_else(|| {
+        let (home, _) = split_pool_id(user_pool_id).ok_or_else(|| {
             Error::invalid_param(
                 "userPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEf123",
             )
         })?;
+        let region = replica.unwrap_or(home);
+        let suffix = dns_suffix(region);
         let issuers = ["cognito-idp", "issuer-cognito-idp"]
-            .map(|host| format!("https://{host}.{region}.amazonaws.com/{user_pool_id}"));
+            .map(|host| format!("https://{host}.{region}.{suffix}/{user_pool_id}"));
         let jwks_url = jwks_url.unwrap_or_else(|| format!("{}/.well-known/jwks.json", issuers[0]));
         Ok(Self {
             user_pool_id: user_pool_id.to_owned(),
@@ -145,11 +151,22 @@ impl Options<'_> {
         }
     }
 
+    /// `replicaRegions`: the regions a multi-region pool also issues tokens from.
+    fn replica_regions(&self) -> Result<Vec<String>> {
+        let should = "a list of AWS regions (e.g. ['eu-west-1'])";
+        match self.list("replicaRegions")? {
+            None | Some(None) => Ok(Vec::new()),
+            Some(Some(regions)) if regions.iter().all(|r| is_region(r)) => Ok(regions),
+            Some(Some(_)) => Err(self.bad("replicaRegions", should)),
+        }
+    }
+
     /// The checks these options give (a verifier's, or one verification's own).
     fn checks(&self) -> Result<Checks> {
         Ok(Checks {
             token_use: self.token_use()?,
             client_ids: self.list("clientId")?,
+            audiences: self.list("audience")?,
             scopes: self.list("scope")?,
             groups: self.list("groups")?,
             grace_seconds: self.grace_seconds()?,
@@ -216,17 +233,30 @@ impl Verifier {
                     return Err(options.bad("jwksUri", "an http:// or https:// URL"));
                 }
             }
-            let pool = Pool::new(user_pool_id, jwks_url, checks, KeyStore::Own)
-                .map_err(|e| Error::invalid_param(format!("{}{}", options.at, e.message)))?;
-            if pools.iter().any(|p| p.user_pool_id == pool.user_pool_id) {
+            if pools.iter().any(|p| p.user_pool_id == user_pool_id) {
                 return Err(options.bad("userPoolId", "different for each pool of a verifier"));
             }
-            if let Some(jwks) = object.get("jwks") {
-                pool.jwks.give(jwks::keys_of(jwks.clone()).map_err(|e| {
+            let given = match object.get("jwks") {
+                None => None,
+                Some(jwks) => Some(jwks::keys_of(jwks.clone()).map_err(|e| {
                     Error::invalid_param(format!("{}jwks: {}", options.at, e.message))
-                })?);
+                })?),
+            };
+            let regions = options.replica_regions()?;
+            for region in std::iter::once(None).chain(regions.iter().map(|r| Some(r.as_str()))) {
+                let pool = Pool::new(
+                    user_pool_id,
+                    region,
+                    jwks_url.clone(),
+                    checks.clone(),
+                    KeyStore::Own,
+                )
+                .map_err(|e| Error::invalid_param(format!("{}{}", options.at, e.message)))?;
+                if let Some(keys) = &given {
+                    pool.jwks.give(keys.clone());
+                }
+                pools.push(pool);
             }
-            pools.push(pool);
         }
         Ok(Self { pools, timeout })
     }
@@ -308,21 +338,34 @@ impl Verifier {
         Ok(())
     }
 
-    /// Keys given by the caller for one pool (the only one when `user_pool_id` is None).
+    /// Keys given by the caller for one pool (the only one when `user_pool_id` is None), for
+    /// every region it issues from.
     pub fn cache_jwks(&self, user_pool_id: Option<&str>, document: &str) -> Result<()> {
-        let pool = match user_pool_id {
-            Some(id) => self.pools.iter().find(|p| p.user_pool_id == id),
-            None if self.pools.len() == 1 => self.pools.first(),
+        let id = match user_pool_id {
+            Some(id) => id,
+            None if self
+                .pools
+                .iter()
+                .all(|p| p.user_pool_id == self.pools[0].user_pool_id) =>
+            {
+                &self.pools[0].user_pool_id
+            }
             None => {
                 return Err(Error::invalid_param(
                     "cacheJwks needs the userPoolId of a verifier of several pools",
                 ))
             }
         };
-        let pool = pool
-            .ok_or_else(|| Error::invalid_param("userPoolId is not one of the verifier's pools"))?;
+        let pools: Vec<&Pool> = self.pools.iter().filter(|p| p.user_pool_id == id).collect();
+        if pools.is_empty() {
+            return Err(Error::invalid_param(
+                "userPoolId is not one of the verifier's pools",
+            ));
+        }
         let keys = jwks::parse(document.as_bytes()).map_err(|e| Error::invalid_param(e.message))?;
-        pool.jwks.give(keys);
+        for pool in pools {
+            pool.jwks.give(keys.clone());
+        }
         Ok(())
     }
 
@@ -340,6 +383,7 @@ impl Verifier {
     pub fn of_pool(config: &PoolConfig, checks: Checks) -> Result<Self> {
         let pool = Pool::new(
             &config.user_pool_id,
+            None,
             config.jwks_url.clone(),
             checks,
             KeyStore::SharedByUrl,
@@ -441,7 +485,14 @@ mod tests {
 
     #[test]
     fn a_pool_has_both_issuers_and_cognitos_jwks_url() {
-        let pool = Pool::new("us-east-1_Pool1", None, Checks::default(), KeyStore::Own).unwrap();
+        let pool = Pool::new(
+            "us-east-1_Pool1",
+            None,
+            None,
+            Checks::default(),
+            KeyStore::Own,
+        )
+        .unwrap();
         assert_eq!(
             pool.issuers,
             [
@@ -452,6 +503,51 @@ mod tests {
         assert_eq!(
             pool.jwks_url,
             "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1/.well-known/jwks.json"
+        );
+    }
+
+    #[test]
+    fn issuers_in_each_partition_and_in_replica_regions() {
+        let of = |id: &str, replica: Option<&str>| {
+            Pool::new(id, replica, None, Checks::default(), KeyStore::Own)
+                .unwrap()
+                .issuers
+        };
+        assert_eq!(
+            of("cn-north-1_Cn1", None)[0],
+            "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Cn1"
+        );
+        assert_eq!(
+            of("eusc-de-east-1_Eu1", None)[1],
+            "https://issuer-cognito-idp.eusc-de-east-1.amazonaws.eu/eusc-de-east-1_Eu1"
+        );
+        assert_eq!(
+            of("us-gov-west-1_Gov1", None)[0],
+            "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_Gov1"
+        );
+        // A replica issues under its own region, with the pool's id unchanged.
+        assert_eq!(
+            of("us-east-1_Pool1", Some("eu-west-1"))[0],
+            "https://cognito-idp.eu-west-1.amazonaws.com/us-east-1_Pool1"
+        );
+        let verifier = Verifier::from_json(
+            r#"{"pools":[{"userPoolId":"us-east-1_Pool1","tokenUse":null,"clientId":null,"replicaRegions":["eu-west-1","ap-south-1"]}]}"#,
+        )
+        .unwrap();
+        let urls: Vec<&str> = verifier.pools.iter().map(|p| p.jwks_url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1/.well-known/jwks.json",
+                "https://cognito-idp.eu-west-1.amazonaws.com/us-east-1_Pool1/.well-known/jwks.json",
+                "https://cognito-idp.ap-south-1.amazonaws.com/us-east-1_Pool1/.well-known/jwks.json"
+            ]
+        );
+        let bad = r#"{"pools":[{"userPoolId":"us-east-1_Pool1","tokenUse":null,"clientId":null,"replicaRegions":["moon"]}]}"#;
+        assert!(
+            code_of(bad).contains("replicaRegions must be"),
+            "{}",
+            code_of(bad)
         );
     }
 
