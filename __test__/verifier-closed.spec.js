@@ -10,7 +10,7 @@ const path = require('node:path')
 const test = require('ava')
 const cognitoUserPool = require('..')
 const { createVerifier } = require('..')
-const { now, signer } = require('./keys')
+const { jwksServer, now, signer } = require('./keys')
 
 const POOL = 'eu-west-1_Closed1'
 const ISS = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`
@@ -208,4 +208,39 @@ test('access tokens bound to a resource (RFC 8707): audience checks their aud, a
   }
   t.is(verifier.verifySync(access({ aud: 'https://other.example' }), { audience: 'https://other.example' }).sub, 'u1')
   t.is(verifier.verifySync(access({}), { audience: null }).sub, 'u1', 'null turns the check off for the call')
+})
+
+test("a token's key that cannot verify signatures answers with its own problem; a malformed JWKS is refused whole", async (t) => {
+  const { n, e } = rs256.jwk
+  const keys = [
+    rs256.jwk,
+    { kty: 'RSA', kid: 'for-encryption', use: 'enc', n, e },
+    { kty: 'RSA', kid: 'no-modulus', e },
+    { kty: 'oct', kid: 'symmetric', k: 'c2VjcmV0' },
+    { kty: 'EC', kid: 'no-y', crv: 'P-256', x: 'AAAA' },
+  ]
+  const verifier = createVerifier({ userPoolId: POOL, jwks: { keys }, tokenUse: 'access', clientId: 'client1' })
+  t.is(verifier.verifySync(access()).sub, 'u1', 'the good key beside them still verifies')
+  for (const [kid, code] of [
+    ['for-encryption', 'JwkInvalidUseError'],
+    ['no-modulus', 'JwkValidationError'],
+    ['symmetric', 'JwkInvalidKtyError'],
+    ['no-y', 'JwkValidationError'],
+  ]) {
+    const err = t.throws(() =>
+      verifier.verifySync(rs256.sign({ iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 60 }, { kid })),
+    )
+    t.is(err.code, code, kid)
+    t.is(err.statusCode, 401)
+  }
+  // A served JWKS with one malformed entry is refused whole, the good key with it.
+  const served = await jwksServer([rs256.jwk, 'not a key'])
+  try {
+    const fetching = createVerifier({ userPoolId: POOL, jwksUri: served.url, tokenUse: 'access', clientId: 'client1' })
+    const err = await t.throwsAsync(fetching.verify(access()))
+    t.is(err.code, 'JwkValidationError')
+    t.is(err.statusCode, 503)
+  } finally {
+    served.close()
+  }
 })

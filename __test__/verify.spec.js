@@ -262,10 +262,11 @@ test('JWKS: verifySync before any load, hydrate, given keys, and a JWKS that can
     t.is(given.verifySync(s.sign(accessClaims({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Given1' }))).sub, 'u1')
     t.is(t.throws(() => given.cacheJwks({ nokeys: true })).code, 'InvalidParameterException')
 
-    for (const [status, body] of [
-      [500, null],
-      [200, 'not json'],
-      [200, 'x'.repeat(300 * 1024)],
+    for (const [status, body, code] of [
+      [500, null, 'FetchError'],
+      [200, 'not json', 'JwksValidationError'],
+      [200, '{"keys":[{"kty":"RSA","kid":"x","n":1}]}', 'JwkValidationError'],
+      [200, 'x'.repeat(300 * 1024), 'FetchError'],
     ]) {
       const down = await jwksServer([s.jwk])
       down.status = status
@@ -273,11 +274,11 @@ test('JWKS: verifySync before any load, hydrate, given keys, and a JWKS that can
       try {
         const verifier = createVerifier({ userPoolId: POOL, tokenUse: 'access', clientId: 'client1', jwksUri: down.url })
         const err = await t.throwsAsync(verifier.verify(token))
-        t.is(err.code, 'FetchError', `${status} ${String(body).slice(0, 8)}`)
+        t.is(err.code, code, `${status} ${String(body).slice(0, 8)}`)
         t.is(err.statusCode, 503)
         t.true(err.retryable)
         // Within the window the failure is remembered: no second request.
-        t.is((await t.throwsAsync(verifier.verify(token))).code, 'FetchError')
+        t.is((await t.throwsAsync(verifier.verify(token))).code, code)
         t.is(down.requests, 1)
       } finally {
         down.close()

@@ -59,8 +59,17 @@ pub mod code {
         pub const UNKNOWN_KID: &str = "KidNotFoundInJwksError";
         /// `verifySync` before the pool's keys were loaded (`verify` or `hydrate` loads them).
         pub const JWKS_NOT_CACHED: &str = "JwksNotAvailableInCacheError";
-        /// The pool's keys could not be fetched (or the answer was not a JWKS).
+        /// The pool's keys could not be fetched.
         pub const FETCH: &str = "FetchError";
+        /// The fetched or given document is no JWKS (not JSON, no `keys` array).
+        pub const JWKS_INVALID: &str = "JwksValidationError";
+        /// A key of the JWKS is malformed (the whole set is refused), or the token's key lacks
+        /// what its type needs (`n`/`e`, `crv`/`x`/`y`) or is no valid public key.
+        pub const JWK_INVALID: &str = "JwkValidationError";
+        /// The token's key is not for signatures (`use` other than `sig`).
+        pub const JWK_INVALID_USE: &str = "JwkInvalidUseError";
+        /// The token's key is of a type that verifies no signature here (`kty` not RSA or EC).
+        pub const JWK_INVALID_KTY: &str = "JwkInvalidKtyError";
     }
 }
 

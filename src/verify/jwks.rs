@@ -26,10 +26,19 @@ pub const MIN_REFETCH: Duration = Duration::from_secs(30);
 
 static BY_URL: LazyLock<Mutex<HashMap<String, Arc<Jwks>>>> = LazyLock::new(Default::default);
 
-/// One public key of a JWKS, parsed for each algorithm it may verify, with its JWK as published.
+/// One key of a JWKS by its `kid`: parsed for each algorithm it may verify, or why it cannot
+/// verify signatures (a token that names it gets that error), with its JWK as published.
 pub struct Key {
-    parsed: Vec<(Alg, ParsedPublicKey)>,
+    parsed: Result<Vec<(Alg, ParsedPublicKey)>>,
     pub jwk: Value,
+}
+
+/// RSA keys under 2048 bits are refused (NIST SP 800-131A; Cognito's are 2048).
+const MIN_RSA_BYTES: usize = 256;
+
+/// Why a key of the JWKS cannot verify a token's signature (401: the token names it).
+fn unusable(code: &str, why: &str) -> Error {
+    refused(code, &format!("its key (kid) {why}"))
 }
 
 fn verification(alg: Alg) -> &'static dyn VerificationAlgorithm {
@@ -53,49 +62,98 @@ fn rsa_params(alg: Alg) -> Option<&'static signature::RsaParameters> {
 }
 
 impl Key {
-    /// A signing key of a JWKS (`use` absent or `sig`): RSA for the RS algorithms (the one its
-    /// `alg` names, else all three), EC for the ES algorithm of its curve. None for anything else.
+    /// A key of a JWKS, under its `kid` (None without one: no token can name it). A signing key
+    /// (`use` absent or `sig`) is RSA for the RS algorithms (the one its `alg` names, else all
+    /// three), or EC for the ES algorithm of its curve; any other key is kept with its problem.
     pub fn from_jwk(jwk: Value) -> Option<(String, Self)> {
+        let kid = jwk.get("kid").and_then(Value::as_str)?.to_owned();
+        let parsed = Self::parse(&jwk);
+        Some((kid, Self { parsed, jwk }))
+    }
+
+    fn parse(jwk: &Value) -> Result<Vec<(Alg, ParsedPublicKey)>> {
         let field = |name: &str| jwk.get(name).and_then(Value::as_str);
-        let bytes = |name: &str| field(name).and_then(|v| URL_SAFE_NO_PAD.decode(v).ok());
+        let missing = |what: &str| unusable(code::JWK_INVALID, &format!("has no {what}"));
+        let bytes = |name: &str, what: &str| {
+            URL_SAFE_NO_PAD
+                .decode(field(name).ok_or_else(|| missing(what))?)
+                .map_err(|_| {
+                    unusable(
+                        code::JWK_INVALID,
+                        &format!("has a {what} that is not base64url"),
+                    )
+                })
+        };
         if field("use").is_some_and(|u| u != "sig") {
-            return None;
+            return Err(unusable(
+                code::JWK_INVALID_USE,
+                "is not for signatures (use)",
+            ));
         }
         let named = match field("alg") {
-            Some(alg) => Some(Alg::from_name(alg)?),
+            Some(alg) => Some(Alg::from_name(alg).ok_or_else(|| {
+                unusable(
+                    code::BAD_ALGORITHM,
+                    "names an algorithm a public key cannot verify",
+                )
+            })?),
             None => None,
         };
-        let parsed = match field("kty")? {
-            "RSA" => {
+        let bad_key = || unusable(code::JWK_INVALID, "is not a valid public key");
+        match field("kty") {
+            Some("RSA") => {
                 let components = RsaPublicKeyComponents {
-                    n: bytes("n")?,
-                    e: bytes("e")?,
+                    n: bytes("n", "modulus (n)")?,
+                    e: bytes("e", "exponent (e)")?,
                 };
+                let modulus = components.n.iter().skip_while(|b| **b == 0).count();
+                if modulus < MIN_RSA_BYTES {
+                    return Err(unusable(code::JWK_INVALID, "is an RSA key under 2048 bits"));
+                }
                 let algs = named.map_or(Alg::RSA.to_vec(), |alg| vec![alg]);
                 algs.iter()
                     .map(|&alg| {
-                        Some((alg, components.to_parsed_public_key(rsa_params(alg)?).ok()?))
+                        let params = rsa_params(alg).ok_or_else(|| {
+                            unusable(code::BAD_ALGORITHM, "is RSA, its alg is not")
+                        })?;
+                        let key = components
+                            .to_parsed_public_key(params)
+                            .map_err(|_| bad_key())?;
+                        Ok((alg, key))
                     })
-                    .collect::<Option<Vec<_>>>()?
+                    .collect()
             }
-            "EC" => {
-                let alg = Alg::for_curve(field("crv")?)?;
+            Some("EC") => {
+                let crv = field("crv").ok_or_else(|| missing("curve (crv)"))?;
+                let alg = Alg::for_curve(crv).ok_or_else(|| {
+                    unusable(code::JWK_INVALID, "is on a curve not P-256/384/521")
+                })?;
                 if named.is_some_and(|named| named != alg) {
-                    return None;
+                    return Err(unusable(
+                        code::BAD_ALGORITHM,
+                        "names another algorithm than its curve's",
+                    ));
                 }
-                let point = [&[4u8][..], &bytes("x")?, &bytes("y")?].concat();
-                vec![(alg, ParsedPublicKey::new(verification(alg), point).ok()?)]
+                let point = [
+                    &[4u8][..],
+                    &bytes("x", "X coordinate (x)")?,
+                    &bytes("y", "Y coordinate (y)")?,
+                ]
+                .concat();
+                let key = ParsedPublicKey::new(verification(alg), point).map_err(|_| bad_key())?;
+                Ok(vec![(alg, key)])
             }
-            _ => return None,
-        };
-        let kid = field("kid")?.to_owned();
-        Some((kid, Self { parsed, jwk }))
+            _ => Err(unusable(
+                code::JWK_INVALID_KTY,
+                "is neither RSA nor EC (kty)",
+            )),
+        }
     }
 
     /// The token's signature checked with this key, for the token's algorithm if it is the key's.
     pub fn verify(&self, jwt: &Jwt) -> Result<()> {
-        let (_, key) = self
-            .parsed
+        let parsed = self.parsed.as_ref().map_err(Clone::clone)?;
+        let (_, key) = parsed
             .iter()
             .find(|(alg, _)| *alg == jwt.alg)
             .ok_or_else(|| refused(code::BAD_ALGORITHM, "its algorithm is not its key's"))?;
@@ -111,18 +169,48 @@ fn unavailable(message: String) -> Error {
     err
 }
 
-/// The signing keys of a JWKS document; keys this package cannot use are left out.
+/// A JWKS that is not one: 503, since no token can be verified with it (a later fetch may cure it).
+fn invalid_jwks(code: &str, why: &str) -> Error {
+    let mut err = Error::new(code, Some(503), format!("The pool's JWKS {why}"));
+    err.retryable = Some(true);
+    err
+}
+
+/// The keys of a JWKS document, by `kid`.
 pub fn parse(document: &[u8]) -> Result<HashMap<String, Arc<Key>>> {
     let jwks = serde_json::from_slice(document)
-        .map_err(|_| unavailable("The JWKS is not JSON".to_owned()))?;
+        .map_err(|_| invalid_jwks(code::JWKS_INVALID, "is not JSON"))?;
     keys_of(jwks)
 }
 
-/// The signing keys of a JWKS already read as JSON.
+/// The JWK fields that must be strings when present (a JWKS with another is refused whole).
+const STRING_FIELDS: &[&str] = &["kty", "use", "alg", "kid", "n", "e", "crv", "x", "y"];
+
+/// The keys of a JWKS already read as JSON, by `kid`. A document that is no JWKS (no `keys`
+/// array), or any entry that is no JWK (not an object, no `kty`, a field that should be a string
+/// and is not), refuses the whole set, as aws-jwt-verify does: a key beside it is not trusted.
+/// A well-formed key that cannot verify signatures is kept with its problem.
 pub fn keys_of(mut jwks: Value) -> Result<HashMap<String, Arc<Key>>> {
     let Some(Value::Array(keys)) = jwks.get_mut("keys").map(Value::take) else {
-        return Err(unavailable("The JWKS has no keys".to_owned()));
+        return Err(invalid_jwks(code::JWKS_INVALID, "has no keys array"));
     };
+    for key in &keys {
+        let object = key
+            .as_object()
+            .ok_or_else(|| invalid_jwks(code::JWK_INVALID, "holds a key that is not an object"))?;
+        if !object.get("kty").is_some_and(Value::is_string) {
+            return Err(invalid_jwks(code::JWK_INVALID, "holds a key without kty"));
+        }
+        if let Some(field) = STRING_FIELDS
+            .iter()
+            .find(|f| object.get(**f).is_some_and(|v| !v.is_string()))
+        {
+            return Err(invalid_jwks(
+                code::JWK_INVALID,
+                &format!("holds a key whose {field} is not a string"),
+            ));
+        }
+    }
     Ok(keys
         .into_iter()
         .filter_map(Key::from_jwk)
@@ -258,32 +346,77 @@ mod tests {
     }
 
     #[test]
-    fn keeps_signing_keys_and_leaves_out_the_rest() {
+    fn keeps_every_key_and_the_problem_of_those_that_cannot_verify() {
+        let n = URL_SAFE_NO_PAD.encode([0xc5u8; 256]);
         let doc = json!({"keys": [
             rsa_jwk(),
-            {"kty": "RSA", "kid": "enc", "use": "enc", "e": "AQAB", "n": URL_SAFE_NO_PAD.encode([0xc5u8; 256])},
+            {"kty": "RSA", "kid": "enc", "use": "enc", "e": "AQAB", "n": n},
             {"kty": "oct", "kid": "hmac", "k": "c2VjcmV0"},
             {"kty": "EC", "kid": "bad-curve", "crv": "P-192", "x": "AA", "y": "AA"},
+            {"kty": "EC", "kid": "no-y", "crv": "P-256", "x": "AA"},
             {"kty": "RSA", "kid": "no-n", "e": "AQAB"},
-            {"kty": "RSA", "kid": "hs", "alg": "HS256", "e": "AQAB", "n": URL_SAFE_NO_PAD.encode([0xc5u8; 256])},
+            {"kty": "RSA", "kid": "hs", "alg": "HS256", "e": "AQAB", "n": n},
+            {"kty": "RSA", "kid": "short", "e": "AQAB", "n": URL_SAFE_NO_PAD.encode([0xc5u8; 128])},
+            {"kty": "RSA", "e": "AQAB", "n": n},
         ]});
         let keys = parse(doc.to_string().as_bytes()).unwrap();
-        assert_eq!(keys.keys().collect::<Vec<_>>(), ["r1"]);
-        let algs: Vec<Alg> = keys["r1"].parsed.iter().map(|(a, _)| *a).collect();
+        let algs: Vec<Alg> = keys["r1"]
+            .parsed
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|(a, _)| *a)
+            .collect();
         assert_eq!(
             algs,
             Alg::RSA,
             "an RSA key without alg verifies the three RS algorithms"
         );
+        for (kid, problem) in [
+            ("enc", code::JWK_INVALID_USE),
+            ("hmac", code::JWK_INVALID_KTY),
+            ("bad-curve", code::JWK_INVALID),
+            ("no-y", code::JWK_INVALID),
+            ("no-n", code::JWK_INVALID),
+            ("hs", code::BAD_ALGORITHM),
+            ("short", code::JWK_INVALID),
+        ] {
+            let err = keys[kid]
+                .parsed
+                .as_ref()
+                .err()
+                .unwrap_or_else(|| panic!("{kid} parsed"));
+            assert_eq!(
+                (err.code.as_str(), err.status_code),
+                (problem, Some(401)),
+                "{kid}"
+            );
+        }
+        assert_eq!(keys.len(), 8, "a key without kid can be named by no token");
     }
 
     #[test]
-    fn a_document_that_is_no_jwks_is_a_fetch_error() {
-        for doc in ["nope", "{}", r#"{"keys":{}}"#] {
+    fn a_document_that_is_no_jwks_or_holds_a_malformed_key_is_refused_whole() {
+        for (doc, problem) in [
+            ("nope", code::JWKS_INVALID),
+            ("{}", code::JWKS_INVALID),
+            (r#"{"keys":{}}"#, code::JWKS_INVALID),
+            (
+                r#"{"keys":[{"kty":"RSA","kid":"a","e":"AQAB","n":"AA"},"x"]}"#,
+                code::JWK_INVALID,
+            ),
+            (r#"{"keys":[{"kid":"a"}]}"#, code::JWK_INVALID),
+            (r#"{"keys":[{"kty":"RSA","kid":7}]}"#, code::JWK_INVALID),
+            (
+                r#"{"keys":[{"kty":"EC","kid":"e","crv":"P-256","x":1,"y":"AA"}]}"#,
+                code::JWK_INVALID,
+            ),
+        ] {
             let err = parse(doc.as_bytes()).err().unwrap();
             assert_eq!(
                 (err.code.as_str(), err.status_code),
-                (code::FETCH, Some(503))
+                (problem, Some(503)),
+                "{doc}"
             );
         }
     }

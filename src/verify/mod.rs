@@ -306,7 +306,14 @@ impl Verifier {
     /// Whether an error of [`Self::verify_sync`] (by its code) may go away once the pool's keys
     /// are (re)loaded.
     pub fn needs_keys(code: &str) -> bool {
-        [code::UNKNOWN_KID, code::JWKS_NOT_CACHED, code::FETCH].contains(&code)
+        [
+            code::UNKNOWN_KID,
+            code::JWKS_NOT_CACHED,
+            code::FETCH,
+            code::JWKS_INVALID,
+            code::JWK_INVALID,
+        ]
+        .contains(&code)
     }
 
     /// Loads the keys of the token's pool unless they answer for its `kid` already (or the
@@ -668,7 +675,7 @@ mod tests {
             ),
             (
                 r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c","jwks":{}}]}"#,
-                "jwks: The JWKS has no keys",
+                "jwks: The pool's JWKS has no keys array",
             ),
             (
                 r#"{"pools":[{"userPoolId":"eu-west-1_A1","tokenUse":"id","clientId":"c"}],"timeout":0}"#,
