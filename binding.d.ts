@@ -77,4 +77,6 @@ export interface Refusal {
   message: string
   statusCode?: number
   retryable?: boolean
+  /** `{ actual, expected }` of a failed claim check. */
+  failedAssertion?: any
 }

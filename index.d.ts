@@ -385,6 +385,9 @@ declare namespace cognitoUserPool {
     groups?: string | string[] | null
     /** Leeway for `exp` and `nbf` (0 to 86400). */
     graceSeconds?: number
+    /** A claim check's error (a `JwtInvalidClaimError`) then carries the verified token as
+     * `rawJwt: { header, payload }`. */
+    includeRawJwtInErrors?: boolean
     /** Runs after every other check; what it throws is what verify rejects with. Must be
      * synchronous for `verifySync`. */
     customJwtCheck?: (input: {

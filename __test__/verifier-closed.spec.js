@@ -244,3 +244,48 @@ test("a token's key that cannot verify signatures answers with its own problem; 
     served.close()
   }
 })
+
+test("errors are aws-jwt-verify's classes (cognito-user-pool/error): instanceof, failedAssertion, rawJwt on request", async (t) => {
+  const errors = require('cognito-user-pool/error')
+  const verifier = createVerifier({ userPoolId: POOL, jwks, tokenUse: 'access', clientId: 'client1', groups: 'admins' })
+  const expired = t.throws(() => verifier.verifySync(access({ exp: now() - 60, 'cognito:groups': ['admins'] })))
+  t.true(expired instanceof errors.JwtExpiredError)
+  t.true(expired instanceof errors.JwtInvalidClaimError)
+  t.true(expired instanceof errors.JwtBaseError)
+  t.true(expired instanceof Error)
+  t.is(expired.code, 'JwtExpiredError')
+  t.is(expired.rawJwt, undefined, 'only on request')
+  const group = t.throws(() => verifier.verifySync(access({ 'cognito:groups': ['readers'] })))
+  t.true(group instanceof errors.CognitoJwtInvalidGroupError)
+  t.deepEqual(group.failedAssertion, { actual: ['readers'], expected: ['admins'] })
+  const client = t.throws(() => verifier.verifySync(access({ client_id: 'other' })))
+  t.deepEqual(client.failedAssertion, { actual: 'other', expected: ['client1'] })
+  const issuer = t.throws(() => verifier.verifySync(access({ iss: 'https://evil.example/x' })))
+  t.true(issuer instanceof errors.JwtInvalidIssuerError)
+  t.is(issuer.failedAssertion.actual, 'https://evil.example/x')
+  t.true(t.throws(() => verifier.verifySync('a.b.c')) instanceof errors.JwtParseError)
+  t.false(t.throws(() => verifier.verifySync(42)) instanceof errors.JwtBaseError, 'a bad argument is no token error')
+
+  const raw = createVerifier({ userPoolId: POOL, jwks, tokenUse: 'access', clientId: 'client1', includeRawJwtInErrors: true })
+  const wrongUse = await t.throwsAsync(raw.verify(access({ token_use: 'id', aud: 'client1' }), { tokenUse: 'access' }))
+  t.deepEqual(wrongUse.rawJwt.header, { alg: 'RS256', kid: 'RS256-key' })
+  t.is(wrongUse.rawJwt.payload.token_use, 'id')
+  t.is(t.throws(() => verifier.verifySync(access({ client_id: 'x' }), { includeRawJwtInErrors: true })).rawJwt.payload.client_id, 'x')
+  t.is(t.throws(() => raw.verifySync(access({ iss: 'https://evil.example/x' }))).rawJwt, undefined, 'not before the signature was checked')
+  t.is(t.throws(() => raw.verifySync(access(), { includeRawJwtInErrors: 'yes' })).code, 'InvalidParameterException')
+  // A custom check may throw a subclass of the package's own classes.
+  class NotAnAdmin extends errors.JwtInvalidClaimError {}
+  const custom = t.throws(() =>
+    createVerifier({
+      userPoolId: POOL,
+      jwks,
+      tokenUse: 'access',
+      clientId: 'client1',
+      customJwtCheck: () => {
+        throw new NotAnAdmin('no', 'user', 'admin')
+      },
+    }).verifySync(access()),
+  )
+  t.true(custom instanceof errors.JwtInvalidClaimError)
+  t.deepEqual(custom.failedAssertion, { actual: 'user', expected: 'admin' })
+})

@@ -5,6 +5,7 @@
 
 const { NativeVerifier } = require('./native.js')
 const { makeError, invalidParams } = require('./errors.js')
+const { JwtInvalidClaimError } = require('./jwt-errors.js')
 
 /** The options a verifier reads of each pool it accepts, besides `customJwtCheck`. */
 const VERIFIER_KEYS = [
@@ -39,6 +40,14 @@ function pick(entry, keys, at) {
   return { picked }
 }
 
+/** `includeRawJwtInErrors` as given: undefined when absent, a boolean, or why it is refused. */
+function readRawJwtOption(entry, at) {
+  const { includeRawJwtInErrors: include } = entry
+  if (include === undefined || include === null) return {}
+  if (typeof include !== 'boolean') return { why: `${at}includeRawJwtInErrors must be a boolean` }
+  return { includeRawJwtInErrors: include }
+}
+
 /** A custom check as given: none, a function, or why it is refused. */
 function readCustomCheck(entry, at) {
   const { customJwtCheck } = entry
@@ -55,8 +64,10 @@ function readCallOptions(props) {
   if (why) return { why }
   const custom = readCustomCheck(props, '')
   if (custom.why) return custom
+  const raw = readRawJwtOption(props, '')
+  if (raw.why) return raw
   try {
-    return { json: JSON.stringify(picked), customJwtCheck: custom.customJwtCheck }
+    return { json: JSON.stringify(picked), customJwtCheck: custom.customJwtCheck, includeRawJwtInErrors: raw.includeRawJwtInErrors }
   } catch {
     return { why: "the verification's options could not be read as JSON" }
   }
@@ -67,6 +78,7 @@ function readVerifierOptions(options) {
   const list = Array.isArray(options) ? options : [options]
   const checks = new Map()
   const pools = []
+  let includeRawJwtInErrors = false
   for (const [i, entry] of list.entries()) {
     if (entry === null || typeof entry !== 'object') return { why: "the verifier's options must be an object or an array of them" }
     const at = list.length > 1 ? `[${i}].` : ''
@@ -75,11 +87,14 @@ function readVerifierOptions(options) {
     const custom = readCustomCheck(entry, at)
     if (custom.why) return custom
     if (custom.customJwtCheck) checks.set(picked.userPoolId, custom.customJwtCheck)
+    const raw = readRawJwtOption(entry, at)
+    if (raw.why) return raw
+    includeRawJwtInErrors ||= raw.includeRawJwtInErrors === true
     pools.push(picked)
   }
   const timeout = Array.isArray(options) ? undefined : options.timeout
   try {
-    return { json: JSON.stringify({ pools, timeout }), checks }
+    return { json: JSON.stringify({ pools, timeout }), checks, includeRawJwtInErrors }
   } catch {
     return { why: "the verifier's options could not be read as JSON" }
   }
@@ -94,10 +109,12 @@ class Verifier {
   #native
   #checks
   #why
+  #includeRawJwt
 
   constructor(options) {
-    const { json, checks, why } = readVerifierOptions(options)
+    const { json, checks, why, includeRawJwtInErrors } = readVerifierOptions(options)
     this.#why = why
+    this.#includeRawJwt = includeRawJwtInErrors === true
     this.#checks = checks
     this.#native = new NativeVerifier(json ?? 'null')
   }
@@ -162,8 +179,20 @@ class Verifier {
     if (call.why) throw invalidParams(call.why)
     if (typeof token !== 'string') throw invalidParams('token must be a string')
     const payload = this.#native.verifySync(token, call.json)
-    if (typeof payload !== 'string') throw makeError(payload)
+    if (typeof payload !== 'string') throw this.#refusal(payload, token, call)
     return JSON.parse(payload)
+  }
+
+  /** The Error of a refusal; a claim's, with `includeRawJwtInErrors`, carries the token it refused. */
+  #refusal(refusal, token, call) {
+    const err = makeError(refusal)
+    const include = call.includeRawJwtInErrors ?? this.#includeRawJwt
+    // The issuer is checked before the signature: only the later claim checks saw a verified token.
+    if (include && err instanceof JwtInvalidClaimError && err.code !== 'JwtInvalidIssuerError') {
+      const [header, payload] = token.split('.', 2).map(parsePart)
+      err.rawJwt = { header, payload }
+    }
+    return err
   }
 
   #checkOf(claims) {
@@ -177,6 +206,10 @@ class Verifier {
     return { header, payload, jwk: this.#native.jwkFor(token) }
   }
 }
+
+/** A token's base64url JSON part, read without any `__proto__` or `constructor` key. */
+const parsePart = (part) =>
+  JSON.parse(Buffer.from(part, 'base64url').toString(), (key, value) => (key === '__proto__' || key === 'constructor' ? undefined : value))
 
 const isThenable = (value) => value !== null && typeof value === 'object' && typeof value.then === 'function'
 

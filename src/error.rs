@@ -84,6 +84,17 @@ pub struct Error {
     pub request_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retryable: Option<bool>,
+    /// For a token that fails a claim check: what it holds and what was asked for (as
+    /// aws-jwt-verify's `failedAssertion`). Claims are no secret; tokens are never put here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_assertion: Option<Box<FailedAssertion>>,
+}
+
+/// What a claim holds beside what a check asked of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedAssertion {
+    pub actual: serde_json::Value,
+    pub expected: serde_json::Value,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -98,7 +109,18 @@ impl Error {
             status_code,
             request_id: None,
             retryable: Some(false),
+            failed_assertion: None,
         }
+    }
+
+    /// This error with what the claim held and what the check asked for.
+    pub fn with_assertion(
+        mut self,
+        actual: serde_json::Value,
+        expected: serde_json::Value,
+    ) -> Self {
+        self.failed_assertion = Some(Box::new(FailedAssertion { actual, expected }));
+        self
     }
 
     /// Bad params or poolData: 400, as Cognito answers its own InvalidParameterException.
@@ -266,6 +288,7 @@ where
                     status_code: Some(status),
                     request_id: err.request_id().map(str::to_owned),
                     retryable: Some(retryable),
+                    failed_assertion: None,
                 }
             }
             SdkError::TimeoutError(_) => {

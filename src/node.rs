@@ -126,6 +126,8 @@ pub struct Refusal {
     pub message: String,
     pub status_code: Option<u16>,
     pub retryable: Option<bool>,
+    /// `{ actual, expected }` of a failed claim check.
+    pub failed_assertion: Option<serde_json::Value>,
 }
 
 impl From<Error> for Refusal {
@@ -135,6 +137,7 @@ impl From<Error> for Refusal {
             message,
             status_code,
             retryable,
+            failed_assertion,
             ..
         } = error;
         Self {
@@ -142,6 +145,7 @@ impl From<Error> for Refusal {
             message,
             status_code,
             retryable,
+            failed_assertion: failed_assertion.and_then(|f| serde_json::to_value(f).ok()),
         }
     }
 }

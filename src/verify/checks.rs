@@ -5,6 +5,7 @@
 use super::jwt::{Audience, Claim, Claims};
 use super::refused;
 use crate::error::{code::jwt as code, Error, Result};
+use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenUse {
@@ -18,6 +19,13 @@ impl TokenUse {
             "id" => Some(Self::Id),
             "access" => Some(Self::Access),
             _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Access => "access",
         }
     }
 }
@@ -82,10 +90,13 @@ impl Checks {
             .exp
             .ok_or_else(|| refused(code::MALFORMED, "it has no exp claim"))?;
         if now >= exp + grace {
-            return Err(refused(code::EXPIRED, "it has expired"));
+            return Err(
+                refused(code::EXPIRED, "it has expired").with_assertion(json!(exp), json!(now))
+            );
         }
-        if claims.nbf.is_some_and(|nbf| now + grace < nbf) {
-            return Err(refused(code::NOT_YET_VALID, "it is not valid yet (nbf)"));
+        if let Some(nbf) = claims.nbf.filter(|nbf| now + grace < *nbf) {
+            let err = refused(code::NOT_YET_VALID, "it is not valid yet (nbf)");
+            return Err(err.with_assertion(json!(nbf), json!(now)));
         }
         let used_as = claims
             .token_use
@@ -98,11 +109,9 @@ impl Checks {
                     "it is neither an id nor an access token",
                 )
             })?;
-        if wanted_use.is_some_and(|wanted| wanted != used_as) {
-            return Err(refused(
-                code::WRONG_TOKEN_USE,
-                "it is not the token use asked for",
-            ));
+        if let Some(wanted) = wanted_use.filter(|wanted| *wanted != used_as) {
+            let err = refused(code::WRONG_TOKEN_USE, "it is not the token use asked for");
+            return Err(err.with_assertion(json!(used_as.name()), json!(wanted.name())));
         }
         if let Some(clients) = wanted_clients {
             let client = if used_as == TokenUse::Id {
@@ -127,10 +136,8 @@ impl Checks {
                 }
             };
             if !has_any(client, clients) {
-                return Err(refused(
-                    code::WRONG_CLIENT,
-                    "it was issued to another app client",
-                ));
+                let err = refused(code::WRONG_CLIENT, "it was issued to another app client");
+                return Err(err.with_assertion(json!(client), json!(clients)));
             }
         }
         if let Some(audiences) = self.audiences.iter().flatten().next() {
@@ -142,11 +149,12 @@ impl Checks {
                 }
                 (None, _) => Vec::new(),
             };
-            if used_as == TokenUse::Access && !has_any(aud, audiences) {
-                return Err(refused(
+            if used_as == TokenUse::Access && !has_any(aud.iter().copied(), audiences) {
+                let err = refused(
                     code::WRONG_AUDIENCE,
                     "it is not bound to the resource asked for (aud)",
-                ));
+                );
+                return Err(err.with_assertion(json!(aud), json!(audiences)));
             }
         }
         // Refused whether or not groups are asked for: a backend that reads the claim itself
@@ -166,19 +174,19 @@ impl Checks {
                 claims.scope.as_deref().unwrap_or_default().split(' '),
                 scopes,
             ) {
-                return Err(refused(
-                    code::MISSING_SCOPE,
-                    "it has none of the scopes asked for",
-                ));
+                let err = refused(code::MISSING_SCOPE, "it has none of the scopes asked for");
+                return Err(err.with_assertion(json!(claims.scope), json!(scopes)));
             }
         }
         if let Some(groups) = self.groups.iter().flatten().next() {
-            let names = claimed_groups.into_iter().flatten().map(|g| g.as_ref());
-            if !has_any(names, groups) {
-                return Err(refused(
-                    code::MISSING_GROUP,
-                    "it has none of the groups asked for",
-                ));
+            let names: Vec<&str> = claimed_groups
+                .into_iter()
+                .flatten()
+                .map(|g| g.as_ref())
+                .collect();
+            if !has_any(names.iter().copied(), groups) {
+                let err = refused(code::MISSING_GROUP, "it has none of the groups asked for");
+                return Err(err.with_assertion(json!(names), json!(groups)));
             }
         }
         Ok(())

@@ -266,7 +266,11 @@ impl Verifier {
         self.pools
             .iter()
             .find(|pool| iss.is_some_and(|iss| pool.issuers.iter().any(|i| i == iss)))
-            .ok_or_else(|| refused(code::WRONG_ISSUER, "it was not issued by the pool (iss)"))
+            .ok_or_else(|| {
+                let expected: Vec<&String> = self.pools.iter().flat_map(|p| &p.issuers).collect();
+                refused(code::WRONG_ISSUER, "it was not issued by the pool (iss)")
+                    .with_assertion(serde_json::json!(iss), serde_json::json!(expected))
+            })
     }
 
     /// The token's payload (its claims as the JSON object text it carries) if it passes every
