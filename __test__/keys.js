@@ -13,15 +13,19 @@ const claimsOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url')
 const now = () => Math.floor(Date.now() / 1000)
 
 /** A key pair of the test's own and a signer of tokens with it (claims as an object or JSON text). */
-function signer(alg, kid = `${alg}-key`) {
+function signer(alg, kid = `${alg}-key`, { curve = 'ed25519' } = {}) {
   const ec = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[alg]
   const { publicKey, privateKey } = ec
     ? crypto.generateKeyPairSync('ec', { namedCurve: ec })
-    : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
+    : alg === 'EdDSA'
+      ? crypto.generateKeyPairSync(curve)
+      : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }
+  // EdDSA hashes inside the algorithm: node:crypto takes no digest for it.
+  const digest = alg === 'EdDSA' ? null : `sha${alg.slice(2)}`
   const sign = (claims, header = {}) => {
     const input = `${b64({ alg, kid, ...header })}.${b64(claims)}`
-    const signature = crypto.sign(`sha${alg.slice(2)}`, Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' })
+    const signature = crypto.sign(digest, Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' })
     return `${input}.${signature.toString('base64url')}`
   }
   return { jwk, sign }

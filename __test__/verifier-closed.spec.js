@@ -289,3 +289,24 @@ test("errors are aws-jwt-verify's classes (cognito-user-pool/error): instanceof,
   t.true(custom instanceof errors.JwtInvalidClaimError)
   t.deepEqual(custom.failedAssertion, { actual: 'user', expected: 'admin' })
 })
+
+test('EdDSA: Ed25519 keys (OKP) verify their tokens, bound to their algorithm; Ed448 is refused as unusable', (t) => {
+  const ed = signer('EdDSA')
+  const ed448 = signer('EdDSA', 'ed448-key', { curve: 'ed448' })
+  const verifier = createVerifier({
+    userPoolId: POOL,
+    jwks: { keys: [ed.jwk, ed448.jwk, rs256.jwk] },
+    tokenUse: 'access',
+    clientId: 'client1',
+  })
+  const claims = { iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 60, sub: 'ed' }
+  t.is(verifier.verifySync(ed.sign(claims)).sub, 'ed')
+  const tampered = ed.sign({ ...claims, sub: 'other' }).split('.')
+  tampered[2] = ed.sign(claims).split('.')[2]
+  t.is(t.throws(() => verifier.verifySync(tampered.join('.'))).code, 'JwtInvalidSignatureError')
+  t.is(t.throws(() => verifier.verifySync(ed.sign(claims, { alg: 'RS256' }))).code, 'JwtInvalidSignatureAlgorithmError')
+  t.is(t.throws(() => verifier.verifySync(rs256.sign(claims, { alg: 'EdDSA' }))).code, 'JwtInvalidSignatureAlgorithmError')
+  const unusable = t.throws(() => verifier.verifySync(ed448.sign(claims)))
+  t.is(unusable.code, 'JwkValidationError')
+  t.regex(unusable.message, /Ed25519/)
+})

@@ -49,6 +49,7 @@ fn verification(alg: Alg) -> &'static dyn VerificationAlgorithm {
         Alg::Es256 => &signature::ECDSA_P256_SHA256_FIXED,
         Alg::Es384 => &signature::ECDSA_P384_SHA384_FIXED,
         Alg::Es512 => &signature::ECDSA_P521_SHA512_FIXED,
+        Alg::EdDsa => &signature::ED25519,
     }
 }
 
@@ -64,7 +65,8 @@ fn rsa_params(alg: Alg) -> Option<&'static signature::RsaParameters> {
 impl Key {
     /// A key of a JWKS, under its `kid` (None without one: no token can name it). A signing key
     /// (`use` absent or `sig`) is RSA for the RS algorithms (the one its `alg` names, else all
-    /// three), or EC for the ES algorithm of its curve; any other key is kept with its problem.
+    /// three), EC for the ES algorithm of its curve, or OKP Ed25519 for EdDSA; any other key is
+    /// kept with its problem.
     pub fn from_jwk(jwk: Value) -> Option<(String, Self)> {
         let kid = jwk.get("kid").and_then(Value::as_str)?.to_owned();
         let parsed = Self::parse(&jwk);
@@ -143,9 +145,29 @@ impl Key {
                 let key = ParsedPublicKey::new(verification(alg), point).map_err(|_| bad_key())?;
                 Ok(vec![(alg, key)])
             }
+            Some("OKP") => {
+                if named.is_some_and(|named| named != Alg::EdDsa) {
+                    return Err(unusable(
+                        code::BAD_ALGORITHM,
+                        "is OKP, its alg is not EdDSA",
+                    ));
+                }
+                match field("crv").ok_or_else(|| missing("curve (crv)"))? {
+                    "Ed25519" => {
+                        let x = bytes("x", "public key (x)")?;
+                        let key = ParsedPublicKey::new(verification(Alg::EdDsa), x)
+                            .map_err(|_| bad_key())?;
+                        Ok(vec![(Alg::EdDsa, key)])
+                    }
+                    _ => Err(unusable(
+                        code::JWK_INVALID,
+                        "is on a curve other than Ed25519",
+                    )),
+                }
+            }
             _ => Err(unusable(
                 code::JWK_INVALID_KTY,
-                "is neither RSA nor EC (kty)",
+                "is not RSA, EC or OKP (kty)",
             )),
         }
     }
