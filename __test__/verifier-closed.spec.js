@@ -6,10 +6,12 @@
 // are given to the verifier directly (no I/O).
 
 const { spawnSync } = require('node:child_process')
+const http = require('node:http')
 const path = require('node:path')
 const test = require('ava')
 const cognitoUserPool = require('..')
 const { createVerifier } = require('..')
+const { listenOnLoopback } = require('./helpers')
 const { jwksServer, now, signer } = require('./keys')
 
 const POOL = 'eu-west-1_Closed1'
@@ -309,4 +311,35 @@ test('EdDSA: Ed25519 keys (OKP) verify their tokens, bound to their algorithm; E
   const unusable = t.throws(() => verifier.verifySync(ed448.sign(claims)))
   t.is(unusable.code, 'JwkValidationError')
   t.regex(unusable.message, /Ed25519/)
+})
+
+test('JWKS fetches: a second unknown kid within the window waits (WaitPeriodNotYetEndedJwkError); a reset connection is tried once more', async (t) => {
+  const served = await jwksServer([rs256.jwk])
+  try {
+    const verifier = createVerifier({ userPoolId: POOL, jwksUri: served.url, tokenUse: 'access', clientId: 'client1' })
+    const claims = { iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 60 }
+    t.is((await t.throwsAsync(verifier.verify(rs256.sign(claims, { kid: 'first-unknown' })))).code, 'KidNotFoundInJwksError')
+    const waiting = await t.throwsAsync(verifier.verify(rs256.sign(claims, { kid: 'second-unknown' })))
+    t.is(waiting.code, 'WaitPeriodNotYetEndedJwkError')
+    t.true(waiting instanceof require('cognito-user-pool/error').WaitPeriodNotYetEndedJwkError)
+    t.is(served.requests, 1)
+    t.is((await verifier.verify(access())).sub, 'u1', 'the known key still verifies')
+  } finally {
+    served.close()
+  }
+  let requests = 0
+  const resetting = await listenOnLoopback(
+    http.createServer((req, res) => {
+      requests++
+      if (requests === 1) return req.socket.destroy()
+      res.end(JSON.stringify(jwks))
+    }),
+  )
+  try {
+    const verifier = createVerifier({ userPoolId: POOL, jwksUri: `${resetting.url}/jwks.json`, tokenUse: 'access', clientId: 'client1' })
+    t.is((await verifier.verify(access())).sub, 'u1')
+    t.is(requests, 2)
+  } finally {
+    resetting.close()
+  }
 })

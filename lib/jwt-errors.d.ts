@@ -26,6 +26,7 @@ export class JwksValidationError extends JwtBaseError {}
 export class JwkValidationError extends JwtBaseError {}
 export class JwtWithoutValidKidError extends JwtBaseError {}
 export class KidNotFoundInJwksError extends JwtBaseError {}
+export class WaitPeriodNotYetEndedJwkError extends JwtBaseError {}
 export class JwksNotAvailableInCacheError extends JwtBaseError {}
 export class JwkInvalidUseError extends FailedAssertionError {}
 export class JwkInvalidKtyError extends FailedAssertionError {}

@@ -32,6 +32,7 @@ class JwksValidationError extends JwtBaseError {}
 class JwkValidationError extends JwtBaseError {}
 class JwtWithoutValidKidError extends JwtBaseError {}
 class KidNotFoundInJwksError extends JwtBaseError {}
+class WaitPeriodNotYetEndedJwkError extends JwtBaseError {}
 class JwksNotAvailableInCacheError extends JwtBaseError {}
 class JwkInvalidUseError extends FailedAssertionError {}
 class JwkInvalidKtyError extends FailedAssertionError {}
@@ -57,6 +58,7 @@ module.exports = {
   JwkValidationError,
   JwtWithoutValidKidError,
   KidNotFoundInJwksError,
+  WaitPeriodNotYetEndedJwkError,
   JwksNotAvailableInCacheError,
   JwkInvalidUseError,
   JwkInvalidKtyError,

@@ -57,6 +57,8 @@ pub mod code {
         pub const NO_KID: &str = "JwtWithoutValidKidError";
         /// The pool's keys are known, and none has the token's `kid`.
         pub const UNKNOWN_KID: &str = "KidNotFoundInJwksError";
+        /// A second unknown `kid` within the refetch window: no fetch until it has passed.
+        pub const WAIT_PERIOD: &str = "WaitPeriodNotYetEndedJwkError";
         /// `verifySync` before the pool's keys were loaded (`verify` or `hydrate` loads them).
         pub const JWKS_NOT_CACHED: &str = "JwksNotAvailableInCacheError";
         /// The pool's keys could not be fetched.

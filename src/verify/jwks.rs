@@ -240,18 +240,28 @@ pub fn keys_of(mut jwks: Value) -> Result<HashMap<String, Arc<Key>>> {
         .collect())
 }
 
+/// The JWKS at `url`, within `timeout`. A connection that breaks (reset, closed early: a kept-alive
+/// one the server had dropped) is tried once more within what is left of the timeout.
 async fn fetch(url: &str, timeout: Duration) -> Result<HashMap<String, Arc<Key>>> {
     let failed = |what: &str| unavailable(format!("Could not fetch the pool's JWKS: {what}"));
-    let (status, body) = crate::http::send(
-        Owner::Public,
-        (Method::GET, url),
-        &[],
-        Bytes::new(),
-        timeout,
-        MAX_JWKS_BYTES,
-    )
-    .await
-    .map_err(|failure| match failure {
+    let deadline = Instant::now() + timeout;
+    let get = |timeout| {
+        crate::http::send(
+            Owner::Public,
+            (Method::GET, url),
+            &[],
+            Bytes::new(),
+            timeout,
+            MAX_JWKS_BYTES,
+        )
+    };
+    let answer = match get(timeout).await {
+        Err(Failure::Transport(_)) if Instant::now() < deadline => {
+            get(deadline.saturating_duration_since(Instant::now())).await
+        }
+        answer => answer,
+    };
+    let (status, body) = answer.map_err(|failure| match failure {
         Failure::NotAUrl => Error::invalid_param("the JWKS URL is not a URL"),
         other => failed(&other.to_string()),
     })?;
@@ -324,8 +334,10 @@ impl Jwks {
     }
 
     /// Whether a load for `kid` would tell anything new: the key is unknown and the last load
-    /// is older than the window. `Err` is the last load's failure, within the window.
-    fn settled(&self, kid: Option<&str>) -> Result<bool> {
+    /// is older than the window. `Err` is the last load's failure, within the window, or, for a
+    /// caller that did not share that load (`shared` false), the wait the window imposes on an
+    /// unknown `kid` (aws-jwt-verify's penalty box).
+    fn settled(&self, kid: Option<&str>, shared: bool) -> Result<bool> {
         let known = self.known();
         let has_key = match (&known.keys, kid) {
             (Some(keys), Some(kid)) => keys.contains_key(kid),
@@ -336,6 +348,10 @@ impl Jwks {
         match (&known.failure, has_key, recent) {
             (_, true, _) => Ok(true),
             (Some(failure), false, true) => Err(failure.clone()),
+            (None, false, true) if !shared && known.keys.is_some() => Err(refused(
+                code::WAIT_PERIOD,
+                "its kid is unknown, and the pool's JWKS was fetched less than 30 s ago",
+            )),
             (None, false, recent) => Ok(recent),
             (Some(_), false, false) => Ok(false),
         }
@@ -344,16 +360,16 @@ impl Jwks {
     /// Fetches `url` unless what is known already answers for `kid` (any key when None) or the
     /// window forbids it; concurrent loads share one fetch.
     pub async fn load(&self, url: &str, kid: Option<&str>, timeout: Duration) -> Result<()> {
-        if self.settled(kid)? {
+        if self.settled(kid, false)? {
             return Ok(());
         }
         let _turn = self.fetching.lock().await;
         // The fetch that ran while this one waited may have answered it.
-        if self.settled(kid)? {
+        if self.settled(kid, true)? {
             return Ok(());
         }
         self.store(fetch(url, timeout).await);
-        self.settled(kid).map(|_| ())
+        self.settled(kid, true).map(|_| ())
     }
 }
 
@@ -451,9 +467,14 @@ mod tests {
         assert!(jwks.key("r1").is_ok());
         assert_eq!(jwks.key("other").err().unwrap().code, code::UNKNOWN_KID);
         assert_eq!(
-            jwks.settled(Some("other")).ok(),
+            jwks.settled(Some("other"), true).ok(),
             Some(true),
             "given keys are fresh"
+        );
+        // A caller that shared no load meets the window for an unknown kid.
+        assert_eq!(
+            jwks.settled(Some("other"), false).err().unwrap().code,
+            code::WAIT_PERIOD
         );
     }
 }
