@@ -427,13 +427,19 @@ declare namespace cognitoUserPool {
 
   /** A verifier of one pool's tokens, or of several pools' (each with its own checks). Never
    * throws: bad options are reported by every verification. */
-  export function createVerifier(
-    options: (VerifierOptions & { /** JWKS fetch timeout, ms (default 3000). */ timeout?: number }) | VerifierOptions[],
-  ): Verifier
+  export function createVerifier(options: VerifierOptions & VerifierSettings): Verifier
+  export function createVerifier(options: VerifierOptions[], settings?: VerifierSettings): Verifier
   /** A verifier made without `tokenUse` or `clientId`: every verification gives both. */
-  export function createVerifier(
-    options: PartialVerifierOptions & { /** JWKS fetch timeout, ms (default 3000). */ timeout?: number },
-  ): VerifierNeedingChecks
+  export function createVerifier(options: PartialVerifierOptions & VerifierSettings): VerifierNeedingChecks
+
+  /** A verifier's settings as a whole: with a single pool's options, or beside a list of them. */
+  export interface VerifierSettings {
+    /** JWKS fetch timeout, ms (default 3000). */
+    timeout?: number
+    /** After a fetch, how long an unknown `kid` waits before the JWKS is fetched again
+     * (aws-jwt-verify's `SimplePenaltyBox({ waitSeconds })`; default 30, 0 to 3600). */
+    jwksWaitSeconds?: number
+  }
 
   /** A verifier whose verifications must each give `tokenUse` and `clientId`. */
   export interface VerifierNeedingChecks extends Omit<Verifier, 'verify' | 'verifySync'> {

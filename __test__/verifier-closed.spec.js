@@ -324,6 +324,14 @@ test('JWKS fetches: a second unknown kid within the window waits (WaitPeriodNotY
     t.true(waiting instanceof require('cognito-user-pool/error').WaitPeriodNotYetEndedJwkError)
     t.is(served.requests, 1)
     t.is((await verifier.verify(access())).sub, 'u1', 'the known key still verifies')
+    // The penalty box is the verifier's to set: no wait fetches for every unknown kid.
+    const eager = createVerifier([{ userPoolId: POOL, jwksUri: served.url, tokenUse: 'access', clientId: 'client1' }], {
+      jwksWaitSeconds: 0,
+    })
+    for (const kid of ['a', 'b']) t.is((await t.throwsAsync(eager.verify(rs256.sign(claims, { kid })))).code, 'KidNotFoundInJwksError')
+    t.is(served.requests, 3)
+    const bad = createVerifier({ userPoolId: POOL, jwksUri: served.url, tokenUse: 'access', clientId: 'client1', jwksWaitSeconds: -1 })
+    t.regex((await t.throwsAsync(bad.verify(access()))).message, /jwksWaitSeconds must be/)
   } finally {
     served.close()
   }

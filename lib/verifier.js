@@ -73,8 +73,14 @@ function readCallOptions(props) {
   }
 }
 
-/** A verifier's options as its native side reads them, and each pool's custom check. */
-function readVerifierOptions(options) {
+/** The settings of a verifier as a whole: its JWKS fetch timeout and penalty-box wait. */
+const SETTINGS = ['timeout', 'jwksWaitSeconds']
+
+/**
+ * A verifier's options as its native side reads them, and each pool's custom check. The settings
+ * come with a single pool's options, or as the second argument beside a list of pools.
+ */
+function readVerifierOptions(options, settings) {
   const list = Array.isArray(options) ? options : [options]
   const checks = new Map()
   const pools = []
@@ -92,9 +98,11 @@ function readVerifierOptions(options) {
     includeRawJwtInErrors ||= raw.includeRawJwtInErrors === true
     pools.push(picked)
   }
-  const timeout = Array.isArray(options) ? undefined : options.timeout
+  const given = Array.isArray(options) ? settings : options
+  if (given !== undefined && (given === null || typeof given !== 'object')) return { why: "the verifier's settings must be an object" }
+  const shared = Object.fromEntries(SETTINGS.filter((key) => given?.[key] !== undefined).map((key) => [key, given[key]]))
   try {
-    return { json: JSON.stringify({ pools, timeout }), checks, includeRawJwtInErrors }
+    return { json: JSON.stringify({ pools, ...shared }), checks, includeRawJwtInErrors }
   } catch {
     return { why: "the verifier's options could not be read as JSON" }
   }
@@ -111,8 +119,8 @@ class Verifier {
   #why
   #includeRawJwt
 
-  constructor(options) {
-    const { json, checks, why, includeRawJwtInErrors } = readVerifierOptions(options)
+  constructor(options, settings) {
+    const { json, checks, why, includeRawJwtInErrors } = readVerifierOptions(options, settings)
     this.#why = why
     this.#includeRawJwt = includeRawJwtInErrors === true
     this.#checks = checks
@@ -222,9 +230,12 @@ function observe(thenable) {
   }
 }
 
-/** A verifier of one pool's tokens (`options`) or of several pools' (an array of options). */
-function createVerifier(options) {
-  return new Verifier(options)
+/**
+ * A verifier of one pool's tokens (`options`) or of several pools' (an array of options, with the
+ * verifier's `settings`, `{ timeout, jwksWaitSeconds }`, beside it).
+ */
+function createVerifier(options, settings) {
+  return new Verifier(options, settings)
 }
 
 module.exports = { Verifier, createVerifier }

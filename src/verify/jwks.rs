@@ -1,5 +1,6 @@
 //! The keys of a JWKS URL: parsed once per `kid`, fetched by one request at a time for all the
-//! verifications that need them, and never more often than [`MIN_REFETCH`].
+//! verifications that need them, and never more often than a verifier's wait (by default
+//! [`MIN_REFETCH`]).
 #![forbid(unsafe_code)]
 
 use super::jwt::{Alg, Jwt};
@@ -19,8 +20,8 @@ use std::time::{Duration, Instant};
 /// A JWKS is a few KiB; an answer past this is not one, and is not read further.
 pub const MAX_JWKS_BYTES: usize = 256 * 1024;
 
-/// An unknown `kid` fetches the JWKS again (Cognito rotates keys), but not more often than this
-/// per URL, whether the last fetch worked or not: forged `kid`s or a failing endpoint cannot make
+/// An unknown `kid` fetches the JWKS again (Cognito rotates keys), but by default not more often
+/// than this per URL, whether the last fetch worked or not: forged `kid`s or a failing endpoint cannot make
 /// a fleet hammer it.
 pub const MIN_REFETCH: Duration = Duration::from_secs(30);
 
@@ -337,20 +338,20 @@ impl Jwks {
     /// is older than the window. `Err` is the last load's failure, within the window, or, for a
     /// caller that did not share that load (`shared` false), the wait the window imposes on an
     /// unknown `kid` (aws-jwt-verify's penalty box).
-    fn settled(&self, kid: Option<&str>, shared: bool) -> Result<bool> {
+    fn settled(&self, kid: Option<&str>, shared: bool, wait: Duration) -> Result<bool> {
         let known = self.known();
         let has_key = match (&known.keys, kid) {
             (Some(keys), Some(kid)) => keys.contains_key(kid),
             (Some(_), None) => true,
             (None, _) => false,
         };
-        let recent = known.attempted.is_some_and(|at| at.elapsed() < MIN_REFETCH);
+        let recent = known.attempted.is_some_and(|at| at.elapsed() < wait);
         match (&known.failure, has_key, recent) {
             (_, true, _) => Ok(true),
             (Some(failure), false, true) => Err(failure.clone()),
             (None, false, true) if !shared && known.keys.is_some() => Err(refused(
                 code::WAIT_PERIOD,
-                "its kid is unknown, and the pool's JWKS was fetched less than 30 s ago",
+                "its kid is unknown, and the pool's JWKS was fetched too recently to fetch again",
             )),
             (None, false, recent) => Ok(recent),
             (Some(_), false, false) => Ok(false),
@@ -358,18 +359,24 @@ impl Jwks {
     }
 
     /// Fetches `url` unless what is known already answers for `kid` (any key when None) or the
-    /// window forbids it; concurrent loads share one fetch.
-    pub async fn load(&self, url: &str, kid: Option<&str>, timeout: Duration) -> Result<()> {
-        if self.settled(kid, false)? {
+    /// `wait` since the last fetch forbids it; concurrent loads share one fetch.
+    pub async fn load(
+        &self,
+        url: &str,
+        kid: Option<&str>,
+        timeout: Duration,
+        wait: Duration,
+    ) -> Result<()> {
+        if self.settled(kid, false, wait)? {
             return Ok(());
         }
         let _turn = self.fetching.lock().await;
         // The fetch that ran while this one waited may have answered it.
-        if self.settled(kid, true)? {
+        if self.settled(kid, true, wait)? {
             return Ok(());
         }
         self.store(fetch(url, timeout).await);
-        self.settled(kid, true).map(|_| ())
+        self.settled(kid, true, wait).map(|_| ())
     }
 }
 
@@ -467,13 +474,16 @@ mod tests {
         assert!(jwks.key("r1").is_ok());
         assert_eq!(jwks.key("other").err().unwrap().code, code::UNKNOWN_KID);
         assert_eq!(
-            jwks.settled(Some("other"), true).ok(),
+            jwks.settled(Some("other"), true, MIN_REFETCH).ok(),
             Some(true),
             "given keys are fresh"
         );
         // A caller that shared no load meets the window for an unknown kid.
         assert_eq!(
-            jwks.settled(Some("other"), false).err().unwrap().code,
+            jwks.settled(Some("other"), false, MIN_REFETCH)
+                .err()
+                .unwrap()
+                .code,
             code::WAIT_PERIOD
         );
     }

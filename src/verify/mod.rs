@@ -87,6 +87,8 @@ impl Pool {
 pub struct Verifier {
     pools: Vec<Pool>,
     timeout: Duration,
+    /// How long after a fetch an unknown `kid` waits for the next (aws-jwt-verify's penalty box).
+    wait: Duration,
 }
 
 /// Reads one pool's options, naming the field of any that is wrong.
@@ -205,6 +207,14 @@ impl Verifier {
                 .map(Duration::from_millis)
                 .ok_or_else(|| Error::invalid_param("timeout must be 1 to 60000 milliseconds"))?,
         };
+        let wait = match options.get("jwksWaitSeconds") {
+            None | Some(Value::Null) => jwks::MIN_REFETCH,
+            Some(v) => v
+                .as_u64()
+                .filter(|s| *s <= 3600)
+                .map(Duration::from_secs)
+                .ok_or_else(|| Error::invalid_param("jwksWaitSeconds must be 0 to 3600 seconds"))?,
+        };
         let list = options
             .get("pools")
             .and_then(Value::as_array)
@@ -258,7 +268,11 @@ impl Verifier {
                 pools.push(pool);
             }
         }
-        Ok(Self { pools, timeout })
+        Ok(Self {
+            pools,
+            timeout,
+            wait,
+        })
     }
 
     fn pool_of(&self, claims: &jwt::Claims) -> Result<&Pool> {
@@ -326,7 +340,7 @@ impl Verifier {
         let jwt = jwt::decode(token)?;
         let pool = self.pool_of(&jwt.claims()?)?;
         pool.jwks
-            .load(&pool.jwks_url, Some(&jwt.kid), self.timeout)
+            .load(&pool.jwks_url, Some(&jwt.kid), self.timeout, self.wait)
             .await
     }
 
@@ -344,7 +358,9 @@ impl Verifier {
     /// Loads every pool's keys that are not loaded yet.
     pub async fn hydrate(&self) -> Result<()> {
         for pool in &self.pools {
-            pool.jwks.load(&pool.jwks_url, None, self.timeout).await?;
+            pool.jwks
+                .load(&pool.jwks_url, None, self.timeout, self.wait)
+                .await?;
         }
         Ok(())
     }
@@ -402,6 +418,7 @@ impl Verifier {
         Ok(Self {
             pools: vec![pool],
             timeout: config.timeout,
+            wait: jwks::MIN_REFETCH,
         })
     }
 }
