@@ -428,9 +428,28 @@ declare namespace cognitoUserPool {
   /** A verifier of one pool's tokens, or of several pools' (each with its own checks). Never
    * throws: bad options are reported by every verification. */
   export function createVerifier(options: VerifierOptions & VerifierSettings): Verifier
-  export function createVerifier(options: VerifierOptions[], settings?: VerifierSettings): Verifier
+  export function createVerifier(options: Array<VerifierOptions | IssuerOptions>, settings?: VerifierSettings): Verifier
   /** A verifier made without `tokenUse` or `clientId`: every verification gives both. */
   export function createVerifier(options: PartialVerifierOptions & VerifierSettings): VerifierNeedingChecks
+
+  /** Any OIDC issuer's tokens (Entra ID, Auth0, Okta, Keycloak...), as aws-jwt-verify's
+   * `JwtVerifier.create`: no Cognito claim (`token_use`, `client_id`) is asked for. */
+  export interface IssuerOptions extends Omit<VerifyProperties, keyof RequiredChecks | 'groups'> {
+    /** The token's `iss`, exactly. */
+    issuer: string
+    /** Any of these in the token's `aud`, or null for any audience: required. */
+    audience: string | string[] | null
+    /** Where the issuer's keys are fetched. */
+    jwksUri: string
+    /** The issuer's keys, given instead of fetched. */
+    jwks?: Jwks
+  }
+
+  /** aws-jwt-verify's factories by their names: the same verifier as `createVerifier`. */
+  export const CognitoJwtVerifier: { create: typeof createVerifier }
+  export const JwtVerifier: {
+    create(options: (IssuerOptions & VerifierSettings) | Array<IssuerOptions | VerifierOptions>, settings?: VerifierSettings): Verifier
+  }
 
   /** A verifier's settings as a whole: with a single pool's options, or beside a list of them. */
   export interface VerifierSettings {

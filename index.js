@@ -5,7 +5,7 @@
 // its signal and hooks, the pool, the verifier); this file only exports.
 
 const { CognitoUserPool } = require('./lib/pool.js')
-const { Verifier, createVerifier } = require('./lib/verifier.js')
+const { Verifier, createVerifier, CognitoJwtVerifier, JwtVerifier } = require('./lib/verifier.js')
 
 /** `require('cognito-user-pool')(poolData)`: never throws, never does I/O. */
 function cognitoUserPool(poolData) {
@@ -17,3 +17,5 @@ module.exports.default = cognitoUserPool
 module.exports.CognitoUserPool = CognitoUserPool
 module.exports.createVerifier = createVerifier
 module.exports.Verifier = Verifier
+module.exports.CognitoJwtVerifier = CognitoJwtVerifier
+module.exports.JwtVerifier = JwtVerifier

@@ -351,3 +351,42 @@ test('JWKS fetches: a second unknown kid within the window waits (WaitPeriodNotY
     resetting.close()
   }
 })
+
+test('any OIDC issuer (JwtVerifier.create, as aws-jwt-verify): issuer, audience required (null for any), its own JWKS; no Cognito claims asked', async (t) => {
+  const { JwtVerifier, CognitoJwtVerifier } = require('..')
+  const issuer = 'https://login.example.com/tenant-1/v2.0'
+  const ed = signer('EdDSA', 'oidc-key')
+  const served = await jwksServer([ed.jwk])
+  try {
+    const verifier = JwtVerifier.create({ issuer, audience: 'api://orders', jwksUri: served.url, scope: 'orders.read' })
+    const claims = { iss: issuer, aud: 'api://orders', sub: 'someone', exp: now() + 60, scope: 'orders.read' }
+    t.is((await verifier.verify(ed.sign(claims))).sub, 'someone', 'no token_use or client_id is asked for')
+    for (const [extra, code] of [
+      [{ aud: 'api://other' }, 'JwtInvalidAudienceError'],
+      [{ aud: undefined }, 'JwtInvalidAudienceError'],
+      [{ iss: 'https://evil.example/' }, 'JwtInvalidIssuerError'],
+      [{ scope: 'orders.write' }, 'JwtInvalidScopeError'],
+      [{ exp: now() - 10 }, 'JwtExpiredError'],
+    ]) {
+      t.is(t.throws(() => verifier.verifySync(ed.sign({ ...claims, ...extra }))).code, code, JSON.stringify(extra))
+    }
+    t.is(verifier.verifySync(ed.sign({ ...claims, aud: 'api://other' }), { audience: null }).sub, 'someone')
+    const env = {}
+    for (const [options, says] of [
+      [{ issuer, jwksUri: served.url }, /^audience must be given/],
+      [{ issuer, audience: env.AUDIENCE, jwksUri: served.url }, /^audience is undefined/],
+      [{ issuer, audience: null }, /jwksUri must be given/],
+    ]) {
+      t.regex(t.throws(() => JwtVerifier.create(options).verifySync(ed.sign(claims))).message, says)
+    }
+    // Issuers and Cognito pools in one verifier, each with its own custom check.
+    const both = CognitoJwtVerifier.create([
+      { issuer, audience: null, jwksUri: served.url, customJwtCheck: ({ payload }) => t.is(payload.iss, issuer) },
+      { userPoolId: POOL, jwks, tokenUse: 'access', clientId: 'client1' },
+    ])
+    t.is((await both.verify(ed.sign(claims))).sub, 'someone')
+    t.is(both.verifySync(access()).sub, 'u1')
+  } finally {
+    served.close()
+  }
+})

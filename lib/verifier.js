@@ -10,6 +10,7 @@ const { JwtInvalidClaimError } = require('./jwt-errors.js')
 /** The options a verifier reads of each pool it accepts, besides `customJwtCheck`. */
 const VERIFIER_KEYS = [
   'userPoolId',
+  'issuer',
   'tokenUse',
   'clientId',
   'audience',
@@ -21,21 +22,24 @@ const VERIFIER_KEYS = [
   'replicaRegions',
 ]
 /**
- * The options that must be given, with null as the explicit "no check": `undefined` (an unset
- * environment variable, say) would otherwise accept every app client's tokens, so it is refused.
+ * The options that must be given, with null as the explicit "no check", for a Cognito pool and for
+ * any other OIDC issuer: `undefined` (an unset environment variable, say) would otherwise accept
+ * every app client's tokens, so it is refused.
  */
-const NULL_TO_SKIP = ['tokenUse', 'clientId']
+const NULL_TO_SKIP = { pool: ['tokenUse', 'clientId'], issuer: ['audience'] }
+/** Which options must be given for `entry`: an OIDC issuer's (it names `issuer`) or a pool's. */
+const requiredFor = (entry) => NULL_TO_SKIP['issuer' in entry ? 'issuer' : 'pool']
 
 /** The options a verification may give of its own, over the verifier's (aws-jwt-verify's per-call properties). */
 const CALL_KEYS = ['tokenUse', 'clientId', 'audience', 'scope', 'groups', 'graceSeconds']
 
 /** `keys` of `entry` that it has, or why one is refused (`at` prefixes its name). */
-function pick(entry, keys, at) {
+function pick(entry, keys, at, required) {
   const picked = {}
   for (const key of keys) {
     if (!(key in entry)) continue
     if (entry[key] !== undefined) picked[key] = entry[key]
-    else if (NULL_TO_SKIP.includes(key)) return { why: `${at}${key} is undefined: give a value, or null for no check` }
+    else if (required.includes(key)) return { why: `${at}${key} is undefined: give a value, or null for no check` }
   }
   return { picked }
 }
@@ -60,7 +64,7 @@ function readCustomCheck(entry, at) {
 function readCallOptions(props) {
   if (props === undefined) return {}
   if (props === null || typeof props !== 'object' || Array.isArray(props)) return { why: "the verification's options must be an object" }
-  const { picked, why } = pick(props, CALL_KEYS, '')
+  const { picked, why } = pick(props, CALL_KEYS, '', [...NULL_TO_SKIP.pool, ...NULL_TO_SKIP.issuer])
   if (why) return { why }
   const custom = readCustomCheck(props, '')
   if (custom.why) return custom
@@ -88,11 +92,11 @@ function readVerifierOptions(options, settings) {
   for (const [i, entry] of list.entries()) {
     if (entry === null || typeof entry !== 'object') return { why: "the verifier's options must be an object or an array of them" }
     const at = list.length > 1 ? `[${i}].` : ''
-    const { picked, why } = pick(entry, VERIFIER_KEYS, at)
+    const { picked, why } = pick(entry, VERIFIER_KEYS, at, requiredFor(entry))
     if (why) return { why }
     const custom = readCustomCheck(entry, at)
     if (custom.why) return custom
-    if (custom.customJwtCheck) checks.set(picked.userPoolId, custom.customJwtCheck)
+    if (custom.customJwtCheck) checks.set(picked.issuer ?? picked.userPoolId, custom.customJwtCheck)
     const raw = readRawJwtOption(entry, at)
     if (raw.why) return raw
     includeRawJwtInErrors ||= raw.includeRawJwtInErrors === true
@@ -203,10 +207,11 @@ class Verifier {
     return err
   }
 
+  /** The custom check of the token's issuer: an OIDC issuer's by its URL, a pool's by its id. */
   #checkOf(claims) {
     if (this.#checks.size === 0) return undefined
     const iss = String(claims.iss)
-    return this.#checks.get(iss.slice(iss.lastIndexOf('/') + 1))
+    return this.#checks.get(iss) ?? this.#checks.get(iss.slice(iss.lastIndexOf('/') + 1))
   }
 
   #checkInput(token, payload) {
@@ -238,4 +243,8 @@ function createVerifier(options, settings) {
   return new Verifier(options, settings)
 }
 
-module.exports = { Verifier, createVerifier }
+/** aws-jwt-verify's factories by their names, for code ported from it: the same verifier. */
+const CognitoJwtVerifier = { create: createVerifier }
+const JwtVerifier = { create: createVerifier }
+
+module.exports = { Verifier, createVerifier, CognitoJwtVerifier, JwtVerifier }

@@ -62,6 +62,12 @@ async function verification(): Promise<void> {
   const portedClaims: cognitoUserPool.Claims = await ported.verify('token', { tokenUse: 'access', clientId: 'web', groups: 'admins' })
   void portedClaims
   void verifier.verifySync('token', { scope: 'read', graceSeconds: 5, customJwtCheck: ({ header }) => void header })
+  const entra = cognitoUserPool.JwtVerifier.create({
+    issuer: 'https://login.microsoftonline.com/tenant/v2.0',
+    audience: 'api://orders',
+    jwksUri: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
+  })
+  void entra.verifySync('token', { audience: null })
   const several = cognitoUserPool.createVerifier([
     { userPoolId: 'us-east-1_AbCdEf123', tokenUse: null, clientId: null },
     { userPoolId: 'eu-west-1_Other1', tokenUse: 'id', clientId: 'web', jwks: { keys: [] } },

@@ -45,6 +45,10 @@ pub struct Checks {
     pub scopes: Option<Option<Vec<String>>>,
     pub groups: Option<Option<Vec<String>>>,
     pub grace_seconds: Option<u64>,
+    /// An OIDC issuer's, not a Cognito pool's: no `token_use`, `client_id` or `cognito:groups`
+    /// (as aws-jwt-verify's `JwtVerifier`); `audience` is then what must be given, and it checks
+    /// every token's `aud`.
+    pub generic: bool,
 }
 
 fn has_any<'a>(have: impl IntoIterator<Item = &'a str>, wanted: &[String]) -> bool {
@@ -61,16 +65,24 @@ impl Checks {
             scopes: call.scopes.clone().or_else(|| self.scopes.clone()),
             groups: call.groups.clone().or_else(|| self.groups.clone()),
             grace_seconds: call.grace_seconds.or(self.grace_seconds),
+            generic: self.generic,
         }
     }
 
-    /// `tokenUse` and `clientId` as given, or the error naming the one that is not.
+    /// What must be given, to the verifier or to each verification, or the error naming what is
+    /// not: a pool's `tokenUse` and `clientId`, an OIDC issuer's `audience`.
     pub fn must_be_given(&self) -> Result<(Option<TokenUse>, Option<&Vec<String>>)> {
         let must_give = |name: &str, null_means: &str| {
             Error::invalid_param(format!(
                 "{name} must be given, to the verifier or to the verification ({null_means})"
             ))
         };
+        if self.generic {
+            self.audiences
+                .as_ref()
+                .ok_or_else(|| must_give("audience", "an audience, a list, or null for any"))?;
+            return Ok((None, None));
+        }
         let wanted_use = self
             .token_use
             .ok_or_else(|| must_give("tokenUse", "'id', 'access', or null for either"))?;
@@ -81,8 +93,8 @@ impl Checks {
     }
 
     /// Every check on `claims` at `now` (seconds since the epoch); the first that fails answers.
-    /// `tokenUse` and `clientId` not given, at creation or by the verification, refuse every
-    /// token (400), as aws-jwt-verify does: no verifier accepts every app client by omission.
+    /// What must be given and is not, at creation or by the verification, refuses every token
+    /// (400), as aws-jwt-verify does: no verifier accepts every app client by omission.
     pub fn check(&self, claims: &Claims, now: f64) -> Result<()> {
         let (wanted_use, wanted_clients) = self.must_be_given()?;
         let grace = self.grace_seconds.unwrap_or(0) as f64;
@@ -90,14 +102,70 @@ impl Checks {
             .exp
             .ok_or_else(|| refused(code::MALFORMED, "it has no exp claim"))?;
         if now >= exp + grace {
-            return Err(
-                refused(code::EXPIRED, "it has expired").with_assertion(json!(exp), json!(now))
-            );
+            let err = refused(code::EXPIRED, "it has expired");
+            return Err(err.with_assertion(json!(exp), json!(now)));
         }
         if let Some(nbf) = claims.nbf.filter(|nbf| now + grace < *nbf) {
             let err = refused(code::NOT_YET_VALID, "it is not valid yet (nbf)");
             return Err(err.with_assertion(json!(nbf), json!(now)));
         }
+        let claimed_groups = if self.generic {
+            self.check_audience(claims)?;
+            None
+        } else {
+            self.check_cognito(claims, wanted_use, wanted_clients)?
+        };
+        if let Some(scopes) = self.scopes.iter().flatten().next() {
+            if !has_any(
+                claims.scope.as_deref().unwrap_or_default().split(' '),
+                scopes,
+            ) {
+                let err = refused(code::MISSING_SCOPE, "it has none of the scopes asked for");
+                return Err(err.with_assertion(json!(claims.scope), json!(scopes)));
+            }
+        }
+        if let Some(groups) = self.groups.iter().flatten().next() {
+            let names: Vec<&str> = claimed_groups
+                .into_iter()
+                .flatten()
+                .map(|g| g.as_ref())
+                .collect();
+            if !has_any(names.iter().copied(), groups) {
+                let err = refused(code::MISSING_GROUP, "it has none of the groups asked for");
+                return Err(err.with_assertion(json!(names), json!(groups)));
+            }
+        }
+        Ok(())
+    }
+
+    /// `audience` against the token's `aud`, when asked for.
+    fn check_audience(&self, claims: &Claims) -> Result<()> {
+        let Some(audiences) = self.audiences.iter().flatten().next() else {
+            return Ok(());
+        };
+        let aud: Vec<&str> = match &claims.aud {
+            Some(Audience::One(one)) => vec![one.as_ref()],
+            Some(Audience::Several(several)) => several.iter().map(|a| a.as_ref()).collect(),
+            None => Vec::new(),
+        };
+        if has_any(aud.iter().copied(), audiences) {
+            return Ok(());
+        }
+        let err = refused(
+            code::WRONG_AUDIENCE,
+            "it is not for the audience asked for (aud)",
+        );
+        Err(err.with_assertion(json!(aud), json!(audiences)))
+    }
+
+    /// A Cognito token's own claims: its use, its app client, an access token's resource
+    /// (`audience`), and the type of its groups, which it answers with.
+    fn check_cognito<'c>(
+        &self,
+        claims: &'c Claims,
+        wanted_use: Option<TokenUse>,
+        wanted_clients: Option<&Vec<String>>,
+    ) -> Result<Option<&'c Vec<std::borrow::Cow<'c, str>>>> {
         let used_as = claims
             .token_use
             .as_ref()
@@ -140,56 +208,20 @@ impl Checks {
                 return Err(err.with_assertion(json!(client), json!(clients)));
             }
         }
-        if let Some(audiences) = self.audiences.iter().flatten().next() {
-            let aud: Vec<&str> = match (&claims.aud, used_as) {
-                (_, TokenUse::Id) => Vec::new(),
-                (Some(Audience::One(one)), _) => vec![one.as_ref()],
-                (Some(Audience::Several(several)), _) => {
-                    several.iter().map(|a| a.as_ref()).collect()
-                }
-                (None, _) => Vec::new(),
-            };
-            if used_as == TokenUse::Access && !has_any(aud.iter().copied(), audiences) {
-                let err = refused(
-                    code::WRONG_AUDIENCE,
-                    "it is not bound to the resource asked for (aud)",
-                );
-                return Err(err.with_assertion(json!(aud), json!(audiences)));
-            }
+        // An id token's aud is its app client, checked above.
+        if used_as == TokenUse::Access {
+            self.check_audience(claims)?;
         }
         // Refused whether or not groups are asked for: a backend that reads the claim itself
         // must not find a string where Cognito puts a list (`'xadminsx'.includes('admins')`).
-        let claimed_groups = match &claims.groups {
-            Some(Claim::Wrong) => {
-                return Err(refused(
-                    code::MISSING_GROUP,
-                    "its cognito:groups is not an array of strings",
-                ))
-            }
-            Some(Claim::Typed(groups)) => Some(groups),
-            None => None,
-        };
-        if let Some(scopes) = self.scopes.iter().flatten().next() {
-            if !has_any(
-                claims.scope.as_deref().unwrap_or_default().split(' '),
-                scopes,
-            ) {
-                let err = refused(code::MISSING_SCOPE, "it has none of the scopes asked for");
-                return Err(err.with_assertion(json!(claims.scope), json!(scopes)));
-            }
+        match &claims.groups {
+            Some(Claim::Wrong) => Err(refused(
+                code::MISSING_GROUP,
+                "its cognito:groups is not an array of strings",
+            )),
+            Some(Claim::Typed(groups)) => Ok(Some(groups)),
+            None => Ok(None),
         }
-        if let Some(groups) = self.groups.iter().flatten().next() {
-            let names: Vec<&str> = claimed_groups
-                .into_iter()
-                .flatten()
-                .map(|g| g.as_ref())
-                .collect();
-            if !has_any(names.iter().copied(), groups) {
-                let err = refused(code::MISSING_GROUP, "it has none of the groups asked for");
-                return Err(err.with_assertion(json!(names), json!(groups)));
-            }
-        }
-        Ok(())
     }
 }
 

@@ -29,13 +29,15 @@ pub(crate) fn refused(code: &str, why: &str) -> Error {
     Error::new(code, Some(401), format!("Invalid token: {why}"))
 }
 
-/// One pool a verifier accepts tokens of, as issued from one region: its own, or one of its
-/// replicas' (a multi-region pool's tokens name the region that issued them).
+/// One issuer a verifier accepts tokens of: a Cognito pool as it issues from one region (its own,
+/// or one of its replicas': a multi-region pool's tokens name the region that issued them), or
+/// any OIDC issuer.
 struct Pool {
+    /// The pool id, or a generic issuer's URL: what `cacheJwks` names it by.
     user_pool_id: String,
-    /// Cognito's original issuer host and the `issuer-` host it now also issues from, in the
-    /// region's partition.
-    issuers: [String; 2],
+    /// A pool's: Cognito's original issuer host and the `issuer-` host it now also issues from,
+    /// in the region's partition. A generic issuer's: its one URL.
+    issuers: Vec<String>,
     jwks_url: String,
     jwks: Arc<Jwks>,
     checks: Checks,
@@ -67,11 +69,44 @@ impl Pool {
         })?;
         let region = replica.unwrap_or(home);
         let suffix = dns_suffix(region);
-        let issuers = ["cognito-idp", "issuer-cognito-idp"]
-            .map(|host| format!("https://{host}.{region}.{suffix}/{user_pool_id}"));
+        let issuers: Vec<String> = ["cognito-idp", "issuer-cognito-idp"]
+            .iter()
+            .map(|host| format!("https://{host}.{region}.{suffix}/{user_pool_id}"))
+            .collect();
         let jwks_url = jwks_url.unwrap_or_else(|| format!("{}/.well-known/jwks.json", issuers[0]));
-        Ok(Self {
-            user_pool_id: user_pool_id.to_owned(),
+        Ok(Self::of_issuers(
+            user_pool_id,
+            issuers,
+            jwks_url,
+            checks,
+            store,
+        ))
+    }
+
+    /// Any OIDC issuer (Entra ID, Auth0, Okta, Keycloak...): its `iss`, and its JWKS URL.
+    fn generic(issuer: &str, jwks_url: String, checks: Checks) -> Self {
+        let checks = Checks {
+            generic: true,
+            ..checks
+        };
+        Self::of_issuers(
+            issuer,
+            vec![issuer.to_owned()],
+            jwks_url,
+            checks,
+            KeyStore::Own,
+        )
+    }
+
+    fn of_issuers(
+        id: &str,
+        issuers: Vec<String>,
+        jwks_url: String,
+        checks: Checks,
+        store: KeyStore,
+    ) -> Self {
+        Self {
+            user_pool_id: id.to_owned(),
             jwks: match store {
                 KeyStore::Own => Arc::default(),
                 KeyStore::SharedByUrl => Jwks::of(&jwks_url),
@@ -79,7 +114,7 @@ impl Pool {
             issuers,
             jwks_url,
             checks,
-        })
+        }
     }
 }
 
@@ -172,6 +207,7 @@ impl Options<'_> {
             scopes: self.list("scope")?,
             groups: self.list("groups")?,
             grace_seconds: self.grace_seconds()?,
+            generic: false,
         })
     }
 }
@@ -219,8 +255,9 @@ impl Verifier {
             .get("pools")
             .and_then(Value::as_array)
             .filter(|l| !l.is_empty());
-        let list =
-            list.ok_or_else(|| Error::invalid_param("the verifier needs at least one userPoolId"))?;
+        let list = list.ok_or_else(|| {
+            Error::invalid_param("the verifier needs at least one userPoolId or issuer")
+        })?;
         let several = list.len() > 1;
         let mut pools: Vec<Pool> = Vec::with_capacity(list.len());
         for (i, entry) in list.iter().enumerate() {
@@ -234,17 +271,11 @@ impl Verifier {
             })?;
             let options = Options { object, at };
             let checks = options.checks()?;
-            let user_pool_id = options
-                .string("userPoolId")?
-                .ok_or_else(|| options.bad("userPoolId", "given"))?;
             let jwks_url = options.string("jwksUri")?.map(str::to_owned);
             if let Some(url) = &jwks_url {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     return Err(options.bad("jwksUri", "an http:// or https:// URL"));
                 }
-            }
-            if pools.iter().any(|p| p.user_pool_id == user_pool_id) {
-                return Err(options.bad("userPoolId", "different for each pool of a verifier"));
             }
             let given = match object.get("jwks") {
                 None => None,
@@ -252,6 +283,24 @@ impl Verifier {
                     Error::invalid_param(format!("{}jwks: {}", options.at, e.message))
                 })?),
             };
+            if let Some(issuer) = options.string("issuer")? {
+                if pools.iter().any(|p| p.user_pool_id == issuer) {
+                    return Err(options.bad("issuer", "different for each issuer of a verifier"));
+                }
+                let jwks_url = jwks_url.ok_or_else(|| options.bad("jwksUri", "given"))?;
+                let pool = Pool::generic(issuer, jwks_url, checks);
+                if let Some(keys) = given {
+                    pool.jwks.give(keys);
+                }
+                pools.push(pool);
+                continue;
+            }
+            let user_pool_id = options
+                .string("userPoolId")?
+                .ok_or_else(|| options.bad("userPoolId", "given"))?;
+            if pools.iter().any(|p| p.user_pool_id == user_pool_id) {
+                return Err(options.bad("userPoolId", "different for each pool of a verifier"));
+            }
             let regions = options.replica_regions()?;
             for region in std::iter::once(None).chain(regions.iter().map(|r| Some(r.as_str()))) {
                 let pool = Pool::new(
@@ -290,21 +339,20 @@ impl Verifier {
     /// The token's payload (its claims as the JSON object text it carries) if it passes every
     /// check, with the keys known now (no I/O).
     /// `call` is what the verification gives of its own, over the pool's checks. A verifier none
-    /// of whose pools has `tokenUse` or `clientId`, given neither by the call, refuses before it
-    /// reads the token.
+    /// of whose pools has what must be given (`tokenUse`, `clientId`; an issuer's `audience`),
+    /// given by neither, refuses before it reads the token.
     pub fn verify_sync(&self, token: &str, call: Option<&Checks>) -> Result<String> {
         let merged = |pool: &Pool| call.map(|call| pool.checks.under(call));
-        if self.pools.iter().all(|pool| {
+        let unusable = |pool: &Pool| {
             let checks = merged(pool);
-            let checks = checks.as_ref().unwrap_or(&pool.checks);
-            checks.token_use.is_none() || checks.client_ids.is_none()
-        }) {
-            // Answers with the error naming what is missing.
-            let checks = merged(&self.pools[0]);
             checks
                 .as_ref()
-                .unwrap_or(&self.pools[0].checks)
-                .must_be_given()?;
+                .unwrap_or(&pool.checks)
+                .must_be_given()
+                .err()
+        };
+        if let Some(Some(missing)) = self.pools.iter().map(unusable).reduce(|a, b| a.and(b)) {
+            return Err(missing);
         }
         let jwt = jwt::decode(token)?;
         let claims = jwt.claims()?;
