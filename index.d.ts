@@ -458,6 +458,9 @@ declare namespace cognitoUserPool {
     /** After a fetch, how long an unknown `kid` waits before the JWKS is fetched again
      * (aws-jwt-verify's `SimplePenaltyBox({ waitSeconds })`; default 30, 0 to 3600). */
     jwksWaitSeconds?: number
+    /** Keep verified tokens (by the whole token) so that a token seen again skips its signature,
+     * never its checks or its expiry: `true` (10,000 tokens, 32 MiB) or the bounds. */
+    tokenCache?: boolean | { maxEntries?: number; maxBytes?: number }
   }
 
   /** A verifier whose verifications must each give `tokenUse` and `clientId`. */

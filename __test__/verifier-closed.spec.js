@@ -390,3 +390,35 @@ test('any OIDC issuer (JwtVerifier.create, as aws-jwt-verify): issuer, audience 
     served.close()
   }
 })
+
+test('tokenCache: a token verified once skips its signature, never its checks nor its expiry', async (t) => {
+  const verifier = createVerifier({ userPoolId: POOL, jwks, tokenUse: 'access', clientId: 'client1', tokenCache: { maxEntries: 100 } })
+  const shortLived = access({ exp: now() + 2 })
+  t.is(verifier.verifySync(shortLived).sub, 'u1')
+  // Keys replaced: the cached token needs no key, a new one does.
+  verifier.cacheJwks({ keys: [signer('RS256', 'other-key').jwk] })
+  t.is(verifier.verifySync(shortLived).sub, 'u1', 'a hit')
+  t.is(t.throws(() => verifier.verifySync(access({ jti: 'fresh' }))).code, 'KidNotFoundInJwksError')
+  // The call's own checks and the custom check apply to a hit as to a first verification.
+  t.is(t.throws(() => verifier.verifySync(shortLived, { tokenUse: 'id' })).code, 'CognitoJwtInvalidTokenUseError')
+  t.is(
+    t.throws(() =>
+      verifier.verifySync(shortLived, {
+        customJwtCheck: () => {
+          throw new Error('custom')
+        },
+      }),
+    ).message,
+    'custom',
+  )
+  const tampered = shortLived.slice(0, -2) + (shortLived.endsWith('AA') ? 'BB' : 'AA')
+  t.is(t.throws(() => verifier.verifySync(tampered)).code, 'KidNotFoundInJwksError', 'another string is no hit')
+  await new Promise((resolve) => setTimeout(resolve, 2100))
+  t.is(t.throws(() => verifier.verifySync(shortLived)).code, 'JwtExpiredError', 'never past exp')
+  for (const tokenCache of ['yes', { maxEntries: -1 }]) {
+    t.regex(
+      t.throws(() => createVerifier({ userPoolId: POOL, jwks, tokenUse: null, clientId: null, tokenCache }).verifySync(access())).message,
+      /tokenCache/,
+    )
+  }
+})

@@ -77,8 +77,8 @@ function readCallOptions(props) {
   }
 }
 
-/** The settings of a verifier as a whole: its JWKS fetch timeout and penalty-box wait. */
-const SETTINGS = ['timeout', 'jwksWaitSeconds']
+/** The settings of a verifier as a whole: its JWKS fetch timeout, penalty-box wait and cache of verified tokens. */
+const SETTINGS = ['timeout', 'jwksWaitSeconds', 'tokenCache']
 
 /**
  * A verifier's options as its native side reads them, and each pool's custom check. The settings

@@ -317,13 +317,18 @@ pub fn without_poisoned_keys(payload: String) -> String {
 impl Jwt<'_> {
     /// The checked claims, borrowed from the payload.
     pub fn claims(&self) -> Result<Claims<'_>> {
-        serde_json::from_str(&self.payload).map_err(|_| {
-            refused(
-                code::MALFORMED,
-                "its payload is not JSON, or a claim has the wrong type or appears twice",
-            )
-        })
+        claims_of(&self.payload)
     }
+}
+
+/// The checked claims of a payload's JSON text, borrowed from it.
+pub fn claims_of(payload: &str) -> Result<Claims<'_>> {
+    serde_json::from_str(payload).map_err(|_| {
+        refused(
+            code::MALFORMED,
+            "its payload is not JSON, or a claim has the wrong type or appears twice",
+        )
+    })
 }
 
 #[cfg(test)]

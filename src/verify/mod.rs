@@ -4,6 +4,7 @@
 //! the keys of the process's store for its JWKS URL.
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod checks;
 pub mod jwks;
 pub mod jwt;
@@ -124,6 +125,8 @@ pub struct Verifier {
     timeout: Duration,
     /// How long after a fetch an unknown `kid` waits for the next (aws-jwt-verify's penalty box).
     wait: Duration,
+    /// Tokens verified before, when the verifier keeps them (`tokenCache`).
+    cache: Option<cache::Verified>,
 }
 
 /// Reads one pool's options, naming the field of any that is wrong.
@@ -317,18 +320,44 @@ impl Verifier {
                 pools.push(pool);
             }
         }
+        let cache = match options.get("tokenCache") {
+            None | Some(Value::Null | Value::Bool(false)) => None,
+            Some(Value::Bool(true)) => Some(cache::Verified::new(
+                cache::DEFAULT_ENTRIES,
+                cache::DEFAULT_BYTES,
+            )),
+            Some(Value::Object(limits)) => {
+                let limit = |name: &str, default: usize| match limits.get(name) {
+                    None | Some(Value::Null) => Ok(default),
+                    Some(v) => v.as_u64().map(|n| n as usize).ok_or_else(|| {
+                        Error::invalid_param(format!("tokenCache.{name} must be a whole number"))
+                    }),
+                };
+                Some(cache::Verified::new(
+                    limit("maxEntries", cache::DEFAULT_ENTRIES)?,
+                    limit("maxBytes", cache::DEFAULT_BYTES)?,
+                ))
+            }
+            Some(_) => {
+                return Err(Error::invalid_param(
+                    "tokenCache must be true, false or { maxEntries?, maxBytes? }",
+                ))
+            }
+        };
         Ok(Self {
             pools,
             timeout,
             wait,
+            cache,
         })
     }
 
-    fn pool_of(&self, claims: &jwt::Claims) -> Result<&Pool> {
+    /// The index of the pool whose issuer the token names.
+    fn pool_of(&self, claims: &jwt::Claims) -> Result<usize> {
         let iss = claims.iss.as_deref();
         self.pools
             .iter()
-            .find(|pool| iss.is_some_and(|iss| pool.issuers.iter().any(|i| i == iss)))
+            .position(|pool| iss.is_some_and(|iss| pool.issuers.iter().any(|i| i == iss)))
             .ok_or_else(|| {
                 let expected: Vec<&String> = self.pools.iter().flat_map(|p| &p.issuers).collect();
                 refused(code::WRONG_ISSUER, "it was not issued by the pool (iss)")
@@ -336,8 +365,6 @@ impl Verifier {
             })
     }
 
-    /// The token's payload (its claims as the JSON object text it carries) if it passes every
-    /// check, with the keys known now (no I/O).
     /// `call` is what the verification gives of its own, over the pool's checks. A verifier none
     /// of whose pools has what must be given (`tokenUse`, `clientId`; an issuer's `audience`),
     /// given by neither, refuses before it reads the token.
@@ -354,19 +381,39 @@ impl Verifier {
         if let Some(Some(missing)) = self.pools.iter().map(unusable).reduce(|a, b| a.and(b)) {
             return Err(missing);
         }
-        let jwt = jwt::decode(token)?;
-        let claims = jwt.claims()?;
-        let pool = self.pool_of(&claims)?;
-        pool.jwks.key(&jwt.kid)?.verify(&jwt)?;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());
+        if let Some((payload, index)) = self.cache.as_ref().and_then(|c| c.get(token)) {
+            let claims = jwt::claims_of(&payload)?;
+            let pool = &self.pools[index];
+            let checked = merged(pool)
+                .as_ref()
+                .unwrap_or(&pool.checks)
+                .check(&claims, now);
+            if let Err(e) = checked {
+                if let Some(cache) = self.cache.as_ref().filter(|_| e.code == code::EXPIRED) {
+                    cache.remove(token);
+                }
+                return Err(e);
+            }
+            return Ok(payload.to_string());
+        }
+        let jwt = jwt::decode(token)?;
+        let claims = jwt.claims()?;
+        let index = self.pool_of(&claims)?;
+        let pool = &self.pools[index];
+        pool.jwks.key(&jwt.kid)?.verify(&jwt)?;
         merged(pool)
             .as_ref()
             .unwrap_or(&pool.checks)
             .check(&claims, now)?;
         drop(claims);
-        Ok(jwt::without_poisoned_keys(jwt.payload))
+        let payload = jwt::without_poisoned_keys(jwt.payload);
+        if let Some(cache) = &self.cache {
+            cache.put(token, &payload, index);
+        }
+        Ok(payload)
     }
 
     /// Whether an error of [`Self::verify_sync`] (by its code) may go away once the pool's keys
@@ -386,7 +433,7 @@ impl Verifier {
     /// window since the last load forbids it).
     pub async fn load_for(&self, token: &str) -> Result<()> {
         let jwt = jwt::decode(token)?;
-        let pool = self.pool_of(&jwt.claims()?)?;
+        let pool = &self.pools[self.pool_of(&jwt.claims()?)?];
         pool.jwks
             .load(&pool.jwks_url, Some(&jwt.kid), self.timeout, self.wait)
             .await
@@ -447,7 +494,7 @@ impl Verifier {
     /// The JWK as published that would verify `token`, if it is known.
     pub fn jwk_for(&self, token: &str) -> Option<Value> {
         let jwt = jwt::decode(token).ok()?;
-        let pool = self.pool_of(&jwt.claims().ok()?).ok()?;
+        let pool = &self.pools[self.pool_of(&jwt.claims().ok()?).ok()?];
         Some(pool.jwks.key(&jwt.kid).ok()?.jwk.clone())
     }
 }
@@ -467,6 +514,7 @@ impl Verifier {
             pools: vec![pool],
             timeout: config.timeout,
             wait: jwks::MIN_REFETCH,
+            cache: None,
         })
     }
 }
