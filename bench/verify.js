@@ -8,11 +8,11 @@
 // the processes of the implementations alternate, ROUNDS of each, and the table gives the median
 // and the spread (min-max) of the rounds. Writes bench/results/verify.json.
 
-const { execFileSync } = require('node:child_process')
 const http = require('node:http')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
+const { inFreshProcess, median, spread } = require('./fresh.js')
 
 const QUICK = process.argv.includes('--quick')
 const ROUNDS = QUICK ? 3 : 7
@@ -92,18 +92,10 @@ async function worker(impl, form, inFlight) {
   process.stdout.write(`${JSON.stringify({ perSecond: COUNT / seconds, cpuMicros: (used.user + used.system) / COUNT })}\n`)
 }
 
-function measure(impl, form, inFlight) {
-  const out = execFileSync(process.execPath, [__filename, '--worker', impl, form, String(inFlight), ...(QUICK ? ['--quick'] : [])], {
-    encoding: 'utf8',
-  })
-  return JSON.parse(out.trim().split('\n').pop())
-}
+const measure = (impl, form, inFlight) => inFreshProcess(__filename, [impl, form, String(inFlight), ...(QUICK ? ['--quick'] : [])])
 
 /** Whether an implementation has this form (verifyToken has no synchronous one). */
 const takes = (impl, form) => !IMPLS[impl].forms || IMPLS[impl].forms.includes(form)
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const spread = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`
 
 function main() {
   const runs = {}
