@@ -54,6 +54,15 @@ export declare class NativeVerifier {
    * window); resolves with null, or with the error.
    */
   loadFor(token: string): Promise<Refusal | undefined | null>
+  /**
+   * For a verifier with a JS fetcher: the JWKS URL to fetch for the token's pool, null when
+   * no fetch is due, or why not (the window's wait, the last failure).
+   */
+  fetchDue(token: string): string | undefined | null | Refusal
+  /** What the JS fetcher brought from `url`: the JWKS as JSON text, or null when it failed. */
+  fetched(url: string, jwks?: string | undefined | null): void
+  /** The JWKS URLs whose keys are not loaded yet (for `hydrate` with a JS fetcher). */
+  unloaded(): Array<string>
   /** Loads every pool's keys not loaded yet; resolves with null, or with the error. */
   hydrate(): Promise<Refusal | undefined | null>
   /** Keys given as a JWKS document (JSON) for one pool; null, or the error. */

@@ -461,6 +461,9 @@ declare namespace cognitoUserPool {
     /** Keep verified tokens (by the whole token) so that a token seen again skips its signature,
      * never its checks or its expiry: `true` (10,000 tokens, 32 MiB) or the bounds. */
     tokenCache?: boolean | { maxEntries?: number; maxBytes?: number }
+    /** Fetches a JWKS URL instead of the built-in HTTP client (a proxy, a service mesh, a cache
+     * of your own): one call per URL at a time, under the same `jwksWaitSeconds` window. */
+    fetcher?: (jwksUri: string) => Promise<Jwks>
   }
 
   /** A verifier whose verifications must each give `tokenUse` and `clientId`. */

@@ -422,3 +422,41 @@ test('tokenCache: a token verified once skips its signature, never its checks no
     )
   }
 })
+
+test("a fetcher of the caller's own brings the keys: one call per URL at a time, the same window, hydrate too", async (t) => {
+  const asked = []
+  let answer = { keys: [rs256.jwk] }
+  const fetcher = async (uri) => {
+    asked.push(uri)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    if (answer instanceof Error) throw answer
+    return answer
+  }
+  const jwksUri = 'https://keys.internal.example/jwks.json'
+  const verifier = createVerifier({ userPoolId: POOL, jwksUri, tokenUse: 'access', clientId: 'client1', fetcher })
+  const all = await Promise.all(Array.from({ length: 50 }, () => verifier.verify(access())))
+  t.true(all.every((claims) => claims.sub === 'u1'))
+  t.deepEqual(asked, [jwksUri], 'fifty verifications, one call')
+  t.is(
+    (
+      await t.throwsAsync(
+        verifier.verify(rs256.sign({ iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 60 }, { kid: 'x' })),
+      )
+    ).code,
+    'WaitPeriodNotYetEndedJwkError',
+  )
+  t.is(asked.length, 1, 'within the window, no second call')
+
+  answer = new Error('secret-laden failure text')
+  const failing = createVerifier([{ userPoolId: POOL, jwksUri, tokenUse: 'access', clientId: 'client1' }], { fetcher, jwksWaitSeconds: 0 })
+  const err = await t.throwsAsync(failing.verify(access()))
+  t.is(err.code, 'FetchError')
+  t.false(err.message.includes('secret-laden'), "the fetcher's own error is not repeated")
+  answer = { keys: [rs256.jwk] }
+  await failing.hydrate()
+  t.is(failing.verifySync(access()).sub, 'u1', 'hydrate went through the fetcher')
+  t.regex(
+    t.throws(() => createVerifier({ userPoolId: POOL, tokenUse: null, clientId: null, fetcher: 'no' }).verifySync(access())).message,
+    /fetcher must be a function/,
+  )
+})

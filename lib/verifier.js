@@ -105,8 +105,10 @@ function readVerifierOptions(options, settings) {
   const given = Array.isArray(options) ? settings : options
   if (given !== undefined && (given === null || typeof given !== 'object')) return { why: "the verifier's settings must be an object" }
   const shared = Object.fromEntries(SETTINGS.filter((key) => given?.[key] !== undefined).map((key) => [key, given[key]]))
+  const fetcher = given?.fetcher ?? undefined
+  if (fetcher !== undefined && typeof fetcher !== 'function') return { why: 'fetcher must be a function: async (jwksUri) => jwks' }
   try {
-    return { json: JSON.stringify({ pools, ...shared }), checks, includeRawJwtInErrors }
+    return { json: JSON.stringify({ pools, ...shared }), checks, includeRawJwtInErrors, fetcher }
   } catch {
     return { why: "the verifier's options could not be read as JSON" }
   }
@@ -122,9 +124,13 @@ class Verifier {
   #checks
   #why
   #includeRawJwt
+  #fetcher
+  /** The fetches in flight through the fetcher, by JWKS URL: every verification waiting shares one. */
+  #fetches = new Map()
 
   constructor(options, settings) {
-    const { json, checks, why, includeRawJwtInErrors } = readVerifierOptions(options, settings)
+    const { json, checks, why, includeRawJwtInErrors, fetcher } = readVerifierOptions(options, settings)
+    this.#fetcher = fetcher
     this.#why = why
     this.#includeRawJwt = includeRawJwtInErrors === true
     this.#checks = checks
@@ -157,7 +163,7 @@ class Verifier {
       claims = this.#claims(token, call)
     } catch (err) {
       if (!this.#native.needsKeys(err.code)) throw err
-      const failed = await this.#native.loadFor(token)
+      const failed = this.#fetcher ? await this.#fetchFor(token) : await this.#native.loadFor(token)
       if (failed) throw makeError(failed)
       claims = this.#claims(token, call)
     }
@@ -169,8 +175,41 @@ class Verifier {
   /** Loads every pool's keys ahead of the first request. */
   async hydrate() {
     if (this.#why) throw invalidParams(this.#why)
+    if (this.#fetcher) {
+      await Promise.all(this.#native.unloaded().map((uri) => this.#fetch(uri)))
+      return
+    }
     const failed = await this.#native.hydrate()
     if (failed) throw makeError(failed)
+  }
+
+  /**
+   * The keys the token's pool needs, through the caller's fetcher, under the same window as the
+   * built-in fetch: the refusal when no fetch is due and the keys do not answer, else null.
+   */
+  async #fetchFor(token) {
+    const due = this.#native.fetchDue(token)
+    if (due !== null && typeof due === 'object') return due
+    if (typeof due === 'string') await this.#fetch(due)
+    return null
+  }
+
+  /** One fetch of `uri` through the fetcher at a time; its answer (or its failure) is stored for every pool there. */
+  #fetch(uri) {
+    let fetching = this.#fetches.get(uri)
+    if (!fetching) {
+      fetching = (async () => {
+        let text = null
+        try {
+          text = JSON.stringify(await this.#fetcher(uri)) ?? null
+        } catch {
+          // The fetcher's own error stays the caller's: the verification answers FetchError.
+        }
+        this.#native.fetched(uri, text)
+      })().finally(() => this.#fetches.delete(uri))
+      this.#fetches.set(uri, fetching)
+    }
+    return fetching
   }
 
   /** Keys given directly (a JWKS object), for one pool: the only one unless `userPoolId` says. */

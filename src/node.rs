@@ -200,6 +200,34 @@ impl NativeVerifier {
         })
     }
 
+    /// For a verifier with a JS fetcher: the JWKS URL to fetch for the token's pool, null when
+    /// no fetch is due, or why not (the window's wait, the last failure).
+    #[napi]
+    pub fn fetch_due(&self, token: String) -> Either<Option<String>, Refusal> {
+        let verifier = self.verifier.as_ref().map_err(Clone::clone);
+        match verifier.and_then(|v| v.fetch_due(&token)) {
+            Ok(url) => Either::A(url),
+            Err(error) => Either::B(error.into()),
+        }
+    }
+
+    /// What the JS fetcher brought from `url`: the JWKS as JSON text, or null when it failed.
+    #[napi]
+    pub fn fetched(&self, url: String, jwks: Option<String>) {
+        if let Ok(verifier) = &self.verifier {
+            verifier.fetched(&url, jwks.as_deref());
+        }
+    }
+
+    /// The JWKS URLs whose keys are not loaded yet (for `hydrate` with a JS fetcher).
+    #[napi]
+    pub fn unloaded(&self) -> Vec<String> {
+        self.verifier
+            .as_ref()
+            .map(|v| v.unloaded())
+            .unwrap_or_default()
+    }
+
     /// Loads every pool's keys not loaded yet; resolves with null, or with the error.
     #[napi]
     pub fn hydrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<Refusal>>> {

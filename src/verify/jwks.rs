@@ -358,6 +358,28 @@ impl Jwks {
         }
     }
 
+    /// Whether a fetch by the caller's own fetcher is due for `kid`, under the same window as
+    /// [`Self::load`]: `Err` is the window's answer (the last failure, or the wait).
+    pub fn fetch_due(&self, kid: &str, wait: Duration) -> Result<bool> {
+        self.settled(Some(kid), false, wait).map(|settled| !settled)
+    }
+
+    /// What the caller's own fetcher brought: the JWKS document's text, or None when it failed
+    /// (its error is the caller's own, and is not repeated).
+    pub fn fetched(&self, document: Option<&str>) {
+        self.store(match document {
+            Some(text) => parse(text.as_bytes()),
+            None => Err(unavailable(
+                "Could not fetch the pool's JWKS: the verifier's fetcher failed".to_owned(),
+            )),
+        });
+    }
+
+    /// Whether keys were fetched or given.
+    pub fn loaded(&self) -> bool {
+        self.known().keys.is_some()
+    }
+
     /// Fetches `url` unless what is known already answers for `kid` (any key when None) or the
     /// `wait` since the last fetch forbids it; concurrent loads share one fetch.
     pub async fn load(

@@ -439,6 +439,36 @@ impl Verifier {
             .await
     }
 
+    /// For a verifier whose keys a JS fetcher brings: the JWKS URL to fetch for the token's pool,
+    /// or None when no fetch is due (the keys answer, or the window is not over: `Err`).
+    pub fn fetch_due(&self, token: &str) -> Result<Option<String>> {
+        let jwt = jwt::decode(token)?;
+        let pool = &self.pools[self.pool_of(&jwt.claims()?)?];
+        Ok(pool
+            .jwks
+            .fetch_due(&jwt.kid, self.wait)?
+            .then(|| pool.jwks_url.clone()))
+    }
+
+    /// What a JS fetcher brought from `url` (the JWKS text, or None when it failed), for every
+    /// pool whose keys are there.
+    pub fn fetched(&self, url: &str, document: Option<&str>) {
+        for pool in self.pools.iter().filter(|p| p.jwks_url == url) {
+            pool.jwks.fetched(document);
+        }
+    }
+
+    /// The JWKS URLs of the pools whose keys are not loaded yet (for `hydrate` with a fetcher).
+    pub fn unloaded(&self) -> Vec<String> {
+        let mut urls: Vec<String> = Vec::new();
+        for pool in self.pools.iter().filter(|p| !p.jwks.loaded()) {
+            if !urls.contains(&pool.jwks_url) {
+                urls.push(pool.jwks_url.clone());
+            }
+        }
+        urls
+    }
+
     /// The token's claims, loading its pool's keys first when they are not known.
     pub async fn verify(&self, token: &str, call: Option<&Checks>) -> Result<String> {
         match self.verify_sync(token, call) {
