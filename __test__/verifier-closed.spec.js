@@ -443,7 +443,7 @@ test("a fetcher of the caller's own brings the keys: one call per URL at a time,
         verifier.verify(rs256.sign({ iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 60 }, { kid: 'x' })),
       )
     ).code,
-    'WaitPeriodNotYetEndedJwkError',
+    'KidNotFoundInJwksError',
   )
   t.is(asked.length, 1, 'within the window, no second call')
 

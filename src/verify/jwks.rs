@@ -286,6 +286,9 @@ struct Known {
     keys: Option<HashMap<String, Arc<Key>>>,
     attempted: Option<Instant>,
     failure: Option<Error>,
+    /// A `kid` was looked for in vain since the last fetch: a next unknown `kid` within the
+    /// window waits (aws-jwt-verify's penalty box) rather than being told it is unknown.
+    missed: bool,
 }
 
 impl Jwks {
@@ -325,6 +328,7 @@ impl Jwks {
     fn store(&self, loaded: Result<HashMap<String, Arc<Key>>>) {
         let mut known = self.known();
         known.attempted = Some(Instant::now());
+        known.missed = false;
         match loaded {
             Ok(keys) => {
                 known.keys = Some(keys);
@@ -335,11 +339,11 @@ impl Jwks {
     }
 
     /// Whether a load for `kid` would tell anything new: the key is unknown and the last load
-    /// is older than the window. `Err` is the last load's failure, within the window, or, for a
-    /// caller that did not share that load (`shared` false), the wait the window imposes on an
-    /// unknown `kid` (aws-jwt-verify's penalty box).
+    /// is older than the window. `Err` is the last load's failure, within the window, or, once a
+    /// `kid` was looked for in vain since that load, the wait the window imposes on a caller that
+    /// did not share the load (`shared` false): aws-jwt-verify's penalty box.
     fn settled(&self, kid: Option<&str>, shared: bool, wait: Duration) -> Result<bool> {
-        let known = self.known();
+        let mut known = self.known();
         let has_key = match (&known.keys, kid) {
             (Some(keys), Some(kid)) => keys.contains_key(kid),
             (Some(_), None) => true,
@@ -349,10 +353,17 @@ impl Jwks {
         match (&known.failure, has_key, recent) {
             (_, true, _) => Ok(true),
             (Some(failure), false, true) => Err(failure.clone()),
-            (None, false, true) if !shared && known.keys.is_some() => Err(refused(
-                code::WAIT_PERIOD,
-                "its kid is unknown, and the pool's JWKS was fetched too recently to fetch again",
-            )),
+            (None, false, true) if kid.is_some() && known.keys.is_some() => {
+                if known.missed && !shared {
+                    return Err(refused(
+                        code::WAIT_PERIOD,
+                        "its kid is unknown, and the pool's JWKS was fetched too recently to \
+                         fetch again",
+                    ));
+                }
+                known.missed = true;
+                Ok(true)
+            }
             (None, false, recent) => Ok(recent),
             (Some(_), false, false) => Ok(false),
         }
@@ -500,7 +511,7 @@ mod tests {
             Some(true),
             "given keys are fresh"
         );
-        // A caller that shared no load meets the window for an unknown kid.
+        // Once a kid was missed since the load, a caller that shared no load meets the window.
         assert_eq!(
             jwks.settled(Some("other"), false, MIN_REFETCH)
                 .err()
