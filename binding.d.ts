@@ -80,6 +80,14 @@ export declare function methodNames(): Array<string>
  */
 export declare function paramNames(): Array<string>
 
+export declare function parseUserPoolId(userPoolId: string): PoolUrls | null
+
+/** A pool id's `{ issuer, jwksUri }` as Cognito forms them, or null when it is not a pool id. */
+export interface PoolUrls {
+  issuer: string
+  jwksUri: string
+}
+
 /** A refused token or a failed load, as every verifier call answers it. */
 export interface Refusal {
   code: string

@@ -839,3 +839,4 @@ module.exports.NativePool = nativeBinding.NativePool
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
 module.exports.methodNames = nativeBinding.methodNames
 module.exports.paramNames = nativeBinding.paramNames
+module.exports.parseUserPoolId = nativeBinding.parseUserPoolId

@@ -446,7 +446,11 @@ declare namespace cognitoUserPool {
   }
 
   /** aws-jwt-verify's factories by their names: the same verifier as `createVerifier`. */
-  export const CognitoJwtVerifier: { create: typeof createVerifier }
+  export const CognitoJwtVerifier: {
+    create: typeof createVerifier
+    /** The pool's issuer and JWKS URL; throws `InvalidParameterException` for anything else. */
+    parseUserPoolId(userPoolId: string): { issuer: string; jwksUri: string }
+  }
   export const JwtVerifier: {
     create(options: (IssuerOptions & VerifierSettings) | Array<IssuerOptions | VerifierOptions>, settings?: VerifierSettings): Verifier
   }

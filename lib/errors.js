@@ -9,10 +9,11 @@ const jwtErrors = require('./jwt-errors.js')
  * An `Error` with the fields the original's (aws-sdk v2) errors had, all own and enumerable so
  * that `JSON.stringify(err)` and `res.send(err)` show them: code, name, message, statusCode,
  * retryable and, when the server sent one, requestId. A token verification's error is an instance
- * of aws-jwt-verify's class of its name (lib/jwt-errors.js), with its `failedAssertion`.
+ * of aws-jwt-verify's class of its name (lib/jwt-errors.js), with its `failedAssertion`; `Class`,
+ * when given, is the class instead.
  */
-function makeError({ code, message, statusCode, requestId, retryable, failedAssertion }) {
-  const JwtError = Object.hasOwn(jwtErrors, code) ? jwtErrors[code] : undefined
+function makeError({ code, message, statusCode, requestId, retryable, failedAssertion }, Class) {
+  const JwtError = Class ?? (Object.hasOwn(jwtErrors, code) ? jwtErrors[code] : undefined)
   const err = JwtError ? new JwtError(message) : new Error(message)
   if (failedAssertion) err.failedAssertion = failedAssertion
   Object.defineProperty(err, 'message', { value: message, enumerable: true, writable: true, configurable: true })

@@ -3,9 +3,13 @@
 // Token verification from JS: the verifier's options read (undefined refused where null is the
 // explicit "no check"), its custom checks run, and its refusals made into coded Errors.
 
-const { NativeVerifier } = require('./native.js')
-const { makeError, invalidParams } = require('./errors.js')
-const { JwtInvalidClaimError } = require('./jwt-errors.js')
+const { NativeVerifier, parseUserPoolId: poolUrls } = require('./native.js')
+const { makeError } = require('./errors.js')
+const { JwtInvalidClaimError, ParameterValidationError } = require('./jwt-errors.js')
+
+/** A verifier's Errors: aws-jwt-verify's classes, and bad options or arguments its ParameterValidationError (code InvalidParameterException, 400). */
+const verifierError = (fields) => makeError(fields, fields.code === 'InvalidParameterException' ? ParameterValidationError : undefined)
+const parameterError = (message) => verifierError({ code: 'InvalidParameterException', message, statusCode: 400, retryable: false })
 
 /** The options a verifier reads of each pool it accepts, besides `customJwtCheck`. */
 const VERIFIER_KEYS = [
@@ -150,7 +154,7 @@ class Verifier {
     if (isThenable(checked)) {
       // Observed, so that its rejection cannot end the process as an unhandled one.
       observe(checked)
-      throw invalidParams('customJwtCheck returned a promise: use verify() for an async check')
+      throw parameterError('customJwtCheck returned a promise: use verify() for an async check')
     }
     return claims
   }
@@ -164,7 +168,7 @@ class Verifier {
     } catch (err) {
       if (!this.#native.needsKeys(err.code)) throw err
       const failed = this.#fetcher ? await this.#fetchFor(token) : await this.#native.loadFor(token)
-      if (failed) throw makeError(failed)
+      if (failed) throw verifierError(failed)
       claims = this.#claims(token, call)
     }
     const check = call.customJwtCheck ?? this.#checkOf(claims)
@@ -174,13 +178,13 @@ class Verifier {
 
   /** Loads every pool's keys ahead of the first request. */
   async hydrate() {
-    if (this.#why) throw invalidParams(this.#why)
+    if (this.#why) throw parameterError(this.#why)
     if (this.#fetcher) {
       await Promise.all(this.#native.unloaded().map((uri) => this.#fetch(uri)))
       return
     }
     const failed = await this.#native.hydrate()
-    if (failed) throw makeError(failed)
+    if (failed) throw verifierError(failed)
   }
 
   /**
@@ -214,21 +218,21 @@ class Verifier {
 
   /** Keys given directly (a JWKS object), for one pool: the only one unless `userPoolId` says. */
   cacheJwks(jwks, userPoolId) {
-    if (this.#why) throw invalidParams(this.#why)
+    if (this.#why) throw parameterError(this.#why)
     let json
     try {
       json = JSON.stringify(jwks)
     } catch {
-      throw invalidParams('jwks could not be read as JSON')
+      throw parameterError('jwks could not be read as JSON')
     }
     const failed = this.#native.cacheJwks(json ?? 'null', typeof userPoolId === 'string' ? userPoolId : undefined)
-    if (failed) throw makeError(failed)
+    if (failed) throw verifierError(failed)
   }
 
   #claims(token, call) {
-    if (this.#why) throw invalidParams(this.#why)
-    if (call.why) throw invalidParams(call.why)
-    if (typeof token !== 'string') throw invalidParams('token must be a string')
+    if (this.#why) throw parameterError(this.#why)
+    if (call.why) throw parameterError(call.why)
+    if (typeof token !== 'string') throw parameterError('token must be a string')
     const payload = this.#native.verifySync(token, call.json)
     if (typeof payload !== 'string') throw this.#refusal(payload, token, call)
     return JSON.parse(payload)
@@ -236,7 +240,7 @@ class Verifier {
 
   /** The Error of a refusal; a claim's, with `includeRawJwtInErrors`, carries the token it refused. */
   #refusal(refusal, token, call) {
-    const err = makeError(refusal)
+    const err = verifierError(refusal)
     const include = call.includeRawJwtInErrors ?? this.#includeRawJwt
     // The issuer is checked before the signature: only the later claim checks saw a verified token.
     if (include && err instanceof JwtInvalidClaimError && err.code !== 'JwtInvalidIssuerError') {
@@ -282,8 +286,15 @@ function createVerifier(options, settings) {
   return new Verifier(options, settings)
 }
 
+/** A pool id's `{ issuer, jwksUri }`; a ParameterValidationError when it is not one. */
+function parseUserPoolId(userPoolId) {
+  const urls = typeof userPoolId === 'string' ? poolUrls(userPoolId) : null
+  if (!urls) throw parameterError('Invalid Cognito User Pool ID: it must look like <region>_<id>, e.g. us-east-1_AbCdEf123')
+  return urls
+}
+
 /** aws-jwt-verify's factories by their names, for code ported from it: the same verifier. */
-const CognitoJwtVerifier = { create: createVerifier }
+const CognitoJwtVerifier = { create: createVerifier, parseUserPoolId }
 const JwtVerifier = { create: createVerifier }
 
 module.exports = { Verifier, createVerifier, CognitoJwtVerifier, JwtVerifier }

@@ -256,6 +256,19 @@ impl NativeVerifier {
     }
 }
 
+/// A pool id's `{ issuer, jwksUri }` as Cognito forms them, or null when it is not a pool id.
+#[napi(object)]
+pub struct PoolUrls {
+    pub issuer: String,
+    pub jwks_uri: String,
+}
+
+#[napi]
+pub fn parse_user_pool_id(user_pool_id: String) -> Option<PoolUrls> {
+    let (issuer, jwks_uri) = crate::verify::pool_urls(&user_pool_id)?;
+    Some(PoolUrls { issuer, jwks_uri })
+}
+
 /// Every method's JS name, in one place for the facade.
 #[napi]
 pub fn method_names() -> Vec<String> {

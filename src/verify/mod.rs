@@ -30,6 +30,14 @@ pub(crate) fn refused(code: &str, why: &str) -> Error {
     Error::new(code, Some(401), format!("Invalid token: {why}"))
 }
 
+/// A pool id's issuer and JWKS URL, as Cognito forms them (aws-jwt-verify's `parseUserPoolId`);
+/// None for anything that is not a pool id.
+pub fn pool_urls(user_pool_id: &str) -> Option<(String, String)> {
+    let pool = Pool::new(user_pool_id, None, None, Checks::default(), KeyStore::Own).ok()?;
+    let issuer = pool.issuers.into_iter().next()?;
+    Some((issuer, pool.jwks_url))
+}
+
 /// One issuer a verifier accepts tokens of: a Cognito pool as it issues from one region (its own,
 /// or one of its replicas': a multi-region pool's tokens name the region that issued them), or
 /// any OIDC issuer.
