@@ -180,7 +180,7 @@ impl Key {
             .iter()
             .find(|(alg, _)| *alg == jwt.alg)
             .ok_or_else(|| refused(code::BAD_ALGORITHM, "its algorithm is not its key's"))?;
-        key.verify_sig(jwt.signed, &jwt.signature)
+        key.verify_sig(jwt.signed, &jwt.signature()?)
             .map_err(|_| refused(code::BAD_SIGNATURE, "its signature does not verify"))
     }
 }

@@ -67,7 +67,9 @@ pub struct Jwt<'t> {
     pub payload: String,
     /// `header.payload`, as the signature covers it.
     pub signed: &'t [u8],
-    pub signature: Vec<u8>,
+    /// The signature as the token carries it (base64url), decoded when a key checks it: a key or
+    /// an algorithm that does not fit answers first.
+    pub signature_b64: &'t str,
 }
 
 /// The claims a verifier checks or type-checks, read from the payload without copying. A claim
@@ -250,8 +252,16 @@ pub fn decode(token: &str) -> Result<Jwt<'_>> {
             "it is not three dot-separated parts",
         ));
     };
+    // Both parts are read before anything is judged, so that a token that is no JWT is a
+    // JwtParseError whatever its header names (as aws-jwt-verify answers).
     let head: Header = serde_json::from_slice(&base64url(header, "header")?)
         .map_err(|_| refused(code::MALFORMED, "its header is not a JSON object"))?;
+    let text = String::from_utf8(base64url(payload, "payload")?)
+        .map_err(|_| refused(code::MALFORMED, "its payload is not UTF-8"))?;
+    let object = text.trim_start();
+    if !object.starts_with('{') {
+        return Err(refused(code::MALFORMED, "its payload is not a JSON object"));
+    }
     let alg = Alg::from_name(&head.alg).ok_or_else(|| {
         refused(
             code::BAD_ALGORITHM,
@@ -262,12 +272,6 @@ pub fn decode(token: &str) -> Result<Jwt<'_>> {
         .kid
         .filter(|kid| !kid.is_empty())
         .ok_or_else(|| refused(code::NO_KID, "its header names no key (kid)"))?;
-    let text = String::from_utf8(base64url(payload, "payload")?)
-        .map_err(|_| refused(code::MALFORMED, "its payload is not UTF-8"))?;
-    let object = text.trim_start();
-    if !object.starts_with('{') {
-        return Err(refused(code::MALFORMED, "its payload is not a JSON object"));
-    }
     Ok(Jwt {
         alg,
         kid,
@@ -277,7 +281,7 @@ pub fn decode(token: &str) -> Result<Jwt<'_>> {
             object.to_owned()
         },
         signed: &token.as_bytes()[..header.len() + 1 + payload.len()],
-        signature: base64url(signature, "signature")?,
+        signature_b64: signature,
     })
 }
 
@@ -315,6 +319,11 @@ pub fn without_poisoned_keys(payload: String) -> String {
 }
 
 impl Jwt<'_> {
+    /// The signature's bytes.
+    pub fn signature(&self) -> Result<Vec<u8>> {
+        base64url(self.signature_b64, "signature")
+    }
+
     /// The checked claims, borrowed from the payload.
     pub fn claims(&self) -> Result<Claims<'_>> {
         claims_of(&self.payload)
@@ -398,7 +407,7 @@ mod tests {
         assert_eq!((jwt.alg, jwt.kid.as_str()), (Alg::Es384, "k1"));
         assert_eq!(jwt.claims().unwrap().iss.as_deref(), Some("i"));
         assert_eq!(jwt.payload, r#"{"iss":"i","n":1}"#);
-        assert_eq!(jwt.signature, [1, 2, 3]);
+        assert_eq!(jwt.signature().unwrap(), [1, 2, 3]);
         assert_eq!(jwt.signed, token.rsplit_once('.').unwrap().0.as_bytes());
     }
 
@@ -430,7 +439,16 @@ mod tests {
             code_of(&format!("{header}.{}.x", b64(" [1]"))),
             code::MALFORMED
         );
-        assert_eq!(code_of(&format!("{header}.{payload}.!!")), code::MALFORMED);
+        // A signature that is not base64url is malformed once a key is to check it.
+        let bad_signature = format!("{header}.{payload}.!!");
+        assert_eq!(
+            decode(&bad_signature)
+                .unwrap()
+                .signature()
+                .unwrap_err()
+                .code,
+            code::MALFORMED
+        );
         assert_eq!(code_of(&"a".repeat(MAX_TOKEN_BYTES + 1)), code::MALFORMED);
     }
 }
