@@ -150,8 +150,8 @@ fn serialized<T: Serialize>(result: Result<T>) -> Result<String> {
 /// `{"ok": result}` or `{"error": {code, message, ...}}`, with `"refreshed": {username, tokens}`
 /// when the call refreshed the caller's tokens (for poolData's `onTokens`). A panic inside becomes
 /// a coded error. poolData's `timeout` bounds the call: every request, retry, backoff and the SRP
-/// math; only a refresh still in flight at the deadline is waited for (one more timeout at
-/// most), so that its tokens are not lost. An error's message is cleared of the call's secrets,
+/// math; only a refresh still in flight at the deadline is waited for (at most twice the
+/// timeout more), so that its tokens are not lost. An error's message is cleared of the call's secrets,
 /// as given and as sent, on the way out. `state` is how the caller aborts the call: no request
 /// leaves after that, and what was in flight runs to its end.
 pub async fn call(
@@ -186,7 +186,9 @@ pub async fn call(
             let secrets = given.chain(sent.iter().map(String::as_str));
             error.redacted(secrets.chain(cognito.config.client_secret()))
         });
-        (outcome, cognito.take_refreshed(deadline).await)
+        // A refresh still in flight is bounded by twice the timeout from its start, which came
+        // before the deadline: waiting that long after it always sees the refresh end.
+        (outcome, cognito.take_refreshed(deadline * 2).await)
     });
     let (result, refreshed) = tokio::spawn(work).await.unwrap_or_else(|_| {
         let error =
