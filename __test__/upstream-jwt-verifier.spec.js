@@ -1,7 +1,8 @@
 'use strict'
 
-// aws-jwt-verify's own unit tests of its generic verifier, section "verifySync › parse errors"
-// (awslabs/aws-jwt-verify tests/unit/jwt-verifier.test.ts, 5.2), re-expressed against this
+// aws-jwt-verify's own unit tests of its generic verifier, sections "verifySync › parse errors",
+// "expiry", "not before", "scope" and "kid errors" (awslabs/aws-jwt-verify
+// tests/unit/jwt-verifier.test.ts, 5.2), re-expressed against this
 // package's JwtVerifier: each test named after the upstream test. Upstream verifies against one JWK
 // handed to verifyJwtSync; here a verifier holds that JWK in its JWKS, so the headers name its `kid`
 // (a token without one is JwtWithoutValidKidError here, before any claim is read). Deliberately
@@ -11,7 +12,16 @@
 const crypto = require('node:crypto')
 const test = require('ava')
 const { JwtVerifier } = require('..')
-const { JwtInvalidSignatureAlgorithmError, JwtParseError, ParameterValidationError } = require('cognito-user-pool/error')
+const {
+  JwtExpiredError,
+  JwtInvalidScopeError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  ParameterValidationError,
+} = require('cognito-user-pool/error')
 
 const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
 const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'key-1', alg: 'RS256', use: 'sig' }
@@ -54,3 +64,65 @@ for (const [name, token, Class] of [
 test('verifySync › parse errors › a well-formed token of the issuer verifies (the control case)', (t) => {
   t.is(verifier.verifySync(signJwt({ iss: 'test', exp: 4_000_000_000, sub: 's' })).sub, 's')
 })
+
+// Sections "expiry", "not before", "scope" and "kid errors": upstream verifies without an issuer
+// (issuer: null); here the verifier's issuer is `test`, so the payloads name it.
+const nowSeconds = () => Date.now() / 1000
+const signed = (payload, header = {}) => {
+  const input = `${b64(JSON.stringify({ alg: 'RS256', kid: 'key-1', ...header }))}.${b64(JSON.stringify({ iss: 'test', ...payload }))}`
+  return `${input}.${crypto.sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`
+}
+const verifyWith = (token, props) => () => verifier.verifySync(token, props)
+const FAR = 4_000_000_000
+
+for (const [name, token, props, Class] of [
+  ['expiry › expired jwt', () => signed({ exp: nowSeconds() - 1 }), undefined, JwtExpiredError],
+  ['expiry › jwt with nonsense exp', () => signed({ exp: 'Garbage' }), undefined, JwtParseError],
+  // Stricter: upstream accepts a token without exp; here it is refused (no token Cognito or an
+  // OIDC provider issues lives for ever).
+  ['expiry › jwt with empty exp', () => signed({}), undefined, JwtParseError],
+  ['expiry › just enough graceSeconds', () => signed({ exp: nowSeconds() - 999, hello: 'world' }), { graceSeconds: 1000 }, null],
+  [
+    'expiry › just too little graceSeconds',
+    () => signed({ exp: nowSeconds() - 1000, hello: 'world' }),
+    { graceSeconds: 1000 },
+    JwtExpiredError,
+  ],
+  ['not before › not before', () => signed({ exp: FAR, nbf: nowSeconds() + 1000 }), undefined, JwtNotBeforeError],
+  ['not before › invalid nbf', () => signed({ exp: FAR, nbf: 'Garbage' }), undefined, JwtParseError],
+  [
+    'not before › just enough graceSeconds',
+    () => signed({ exp: FAR, nbf: nowSeconds() + 100, hello: 'world' }),
+    { graceSeconds: 100 },
+    null,
+  ],
+  [
+    'not before › just too little graceSeconds',
+    () => signed({ exp: FAR, nbf: nowSeconds() + 100, hello: 'world' }),
+    { graceSeconds: 99 },
+    JwtNotBeforeError,
+  ],
+  ['scope › happy flow allowing 1 scope', () => signed({ exp: FAR, scope: 'blah blah2' }), { scope: 'blah' }, null],
+  ['scope › happy flow allowing multiple scopes', () => signed({ exp: FAR, scope: 'blah blah2' }), { scope: ['blah3', 'blah2'] }, null],
+  ['scope › happy flow not requiring any scope', () => signed({ exp: FAR, scope: 'blah blah2' }), undefined, null],
+  ['scope › error flow allowing 1 scope', () => signed({ exp: FAR, scope: 'blah blah2' }), { scope: 'blah3' }, JwtInvalidScopeError],
+  [
+    'scope › error flow allowing mulitple scopes',
+    () => signed({ exp: FAR, scope: 'blah blah2' }),
+    { scope: ['blah3', 'blah4'] },
+    JwtInvalidScopeError,
+  ],
+  ['scope › error flow jwt without scope', () => signed({ exp: FAR }), { scope: 'blah3' }, JwtInvalidScopeError],
+  ['kid errors › kid is not a string', () => signed({ exp: FAR }, { kid: { foo: 'bar' } }), undefined, JwtParseError],
+  ['kid errors › kid not in jwks (an unknown kid)', () => signed({ exp: FAR }, { kid: 'abcd' }), undefined, KidNotFoundInJwksError],
+  // Different on purpose: a token without kid names no key, which aws-jwt-verify's own class
+  // JwtWithoutValidKidError says (its verifyJwtSync, handed one JWK, says KidNotFoundInJwksError).
+  ['kid errors › kid not in jwks (no kid at all)', () => signed({ exp: FAR }, { kid: undefined }), undefined, JwtWithoutValidKidError],
+]) {
+  test(`verifySync › ${name}`, (t) => {
+    const statement = verifyWith(token(), props)
+    if (Class === null) return t.is(statement().iss, 'test')
+    const err = t.throws(statement)
+    t.true(err instanceof Class, `${err.code}: ${err.message}`)
+  })
+}
