@@ -4,6 +4,7 @@
 // file), and the median and spread (min-max) of the rounds.
 
 const { execFileSync } = require('node:child_process')
+const os = require('node:os')
 
 /** Runs `file --worker ...args` in a fresh process; its last stdout line, as JSON. */
 function inFreshProcess(file, args) {
@@ -38,4 +39,12 @@ async function timed(fn, warm, count) {
   return { perSecond: count / seconds, cpuMicros: (used.user + used.system) / count }
 }
 
-module.exports = { inFreshProcess, median, spread, timed }
+/** The machine a figure was measured on, for the tables and the results JSON. */
+const machine = () => ({
+  cpu: os.cpus()[0].model.trim(),
+  cores: os.cpus().length,
+  node: process.version,
+  date: new Date().toISOString().slice(0, 10),
+})
+
+module.exports = { inFreshProcess, machine, median, spread, timed }

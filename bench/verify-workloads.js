@@ -17,7 +17,7 @@ const crypto = require('node:crypto')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { inFreshProcess, median, spread, timed } = require('./fresh.js')
+const { inFreshProcess, machine: describeMachine, median, spread, timed } = require('./fresh.js')
 
 const QUICK = process.argv.includes('--quick')
 const ROUNDS = QUICK ? 3 : 7
@@ -125,12 +125,7 @@ function main() {
         }
       }
     }
-    const machine = {
-      cpu: os.cpus()[0].model.trim(),
-      cores: os.cpus().length,
-      node: process.version,
-      date: new Date().toISOString().slice(0, 10),
-    }
+    const machine = describeMachine()
     console.log(
       `Token verification by workload (verifySync), ${ROUNDS} fresh processes per figure; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}\n`,
     )

@@ -10,9 +10,8 @@
 
 const http = require('node:http')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
-const { inFreshProcess, median, spread } = require('./fresh.js')
+const { inFreshProcess, machine: describeMachine, median, spread } = require('./fresh.js')
 
 const QUICK = process.argv.includes('--quick')
 const ROUNDS = QUICK ? 3 : 7
@@ -119,12 +118,7 @@ function main() {
     const peer = cells.find((c) => c.impl === 'aws-jwt-verify')
     rows.push({ form: form.id, inFlight: form.inFlight, cells, speedup: cells[0].perSecond / peer.perSecond })
   }
-  const machine = {
-    cpu: os.cpus()[0].model.trim(),
-    cores: os.cpus().length,
-    node: process.version,
-    date: new Date().toISOString().slice(0, 10),
-  }
+  const machine = describeMachine()
   console.log(
     `Token verification, RS256 (2048-bit), ${ROUNDS} fresh processes per figure, ${WARM} warm-up + ${COUNT} measured calls each; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}\n`,
   )
