@@ -21,10 +21,10 @@ export declare class NativePool {
    */
   call(method: string, params: string, abortId: number): Promise<string>
   /**
-   * `verifyToken(params)` on this thread when the pool's keys are known: the call's answer, or
-   * null when it must go through `call` (keys to load, or poolData or params to report).
+   * A call of one of `methodsAnsweredNow()` on this thread: its answer, as `call` resolves
+   * it, or null when it must go through `call` after all.
    */
-  verifyTokenNow(params: string): string | null
+  callNow(method: string, params: string): string | null
   /**
    * Aborts the call given `abort_id`: none of its requests is sent from now on. Answers
    * whether one may already have reached the server (true too for a call that has ended, whose
@@ -73,6 +73,9 @@ export declare class NativeVerifier {
 
 /** Every method's JS name, in one place for the facade. */
 export declare function methodNames(): Array<string>
+
+/** The methods that may answer on the calling thread (`NativePool.callNow`). */
+export declare function methodsAnsweredNow(): Array<string>
 
 /**
  * Every top-level param name a method reads: the facade reads exactly these from the caller's

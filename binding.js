@@ -838,5 +838,6 @@ module.exports = nativeBinding
 module.exports.NativePool = nativeBinding.NativePool
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
 module.exports.methodNames = nativeBinding.methodNames
+module.exports.methodsAnsweredNow = nativeBinding.methodsAnsweredNow
 module.exports.paramNames = nativeBinding.paramNames
 module.exports.parseUserPoolId = nativeBinding.parseUserPoolId

@@ -4,8 +4,11 @@
 // native call run, the tokens it obtained handed to poolData's onTokens, and the callback called
 // once (or the promise settled).
 
+const { methodsAnsweredNow } = require('./native.js')
 const { readParams } = require('./params.js')
 const { makeError, invalidParams, abortError, internalError } = require('./errors.js')
+
+const ANSWERED_NOW = new Set(methodsAnsweredNow())
 
 /** The `signal` param: none, an AbortSignal (any realm's: read by shape), or why it is not one. */
 function readSignal(params) {
@@ -79,9 +82,9 @@ async function run(pool, method, params) {
   if (signal && signal.aborted) return [abortError(signal, false)]
   let answer
   try {
-    // verifyToken with the pool's keys known is answered on this thread, as createVerifier's
-    // verifySync is; everything else (and a verifyToken that must load keys) goes native.
-    const now = method === 'verifyToken' ? pool.binding.verifyTokenNow(json) : null
+    // The methods the native side can answer on this thread (verifyToken with the keys known)
+    // are asked there first; everything else, and what they cannot answer now, goes the async way.
+    const now = ANSWERED_NOW.has(method) ? pool.binding.callNow(method, json) : null
     const text = now ?? (await answerOf(pool, method, json, signal))
     if (text.aborted) return [abortError(signal, text.mayHaveReachedCognito)]
     answer = parse(text)

@@ -31,6 +31,8 @@ const VERIFIER_KEYS = [
  * every app client's tokens, so it is refused.
  */
 const NULL_TO_SKIP = { pool: ['tokenUse', 'clientId'], issuer: ['audience'] }
+/** A verification's own options that must not be undefined: any a pool or an issuer requires. */
+const CALL_REQUIRED = [...NULL_TO_SKIP.pool, ...NULL_TO_SKIP.issuer]
 /** Which options must be given for `entry`: an OIDC issuer's (it names `issuer`) or a pool's. */
 const requiredFor = (entry) => NULL_TO_SKIP['issuer' in entry ? 'issuer' : 'pool']
 
@@ -68,7 +70,7 @@ function readCustomCheck(entry, at) {
 function readCallOptions(props) {
   if (props === undefined) return {}
   if (props === null || typeof props !== 'object' || Array.isArray(props)) return { why: "the verification's options must be an object" }
-  const { picked, why } = pick(props, CALL_KEYS, '', [...NULL_TO_SKIP.pool, ...NULL_TO_SKIP.issuer])
+  const { picked, why } = pick(props, CALL_KEYS, '', CALL_REQUIRED)
   if (why) return { why }
   const custom = readCustomCheck(props, '')
   if (custom.why) return custom

@@ -211,15 +211,23 @@ fn answer(result: Result<String>, refreshed: Option<client::Refreshed>) -> Strin
     }
 }
 
-/// `verifyToken` answered on the calling thread when the pool's keys are known (the cost of a
-/// `createVerifier` verification, without a trip through the runtime); None sends the call
-/// through [`call`].
+/// The methods that can answer on the calling thread, beside the method table: `verifyToken`,
+/// once the pool's keys are known (the cost of a `createVerifier` verification, without a trip
+/// through the runtime). The facade asks [`call_now`] for these only.
 #[cfg_attr(not(feature = "node"), allow(dead_code))]
-pub fn verify_token_now(config: &PoolConfig, params: &str) -> Option<String> {
+pub const ANSWERED_NOW: &[&str] = &["verifyToken"];
+
+/// A call of one of [`ANSWERED_NOW`] answered on the calling thread, as [`call`] answers it; None
+/// when it must go through [`call`] after all (keys to load, poolData or params to report).
+#[cfg_attr(not(feature = "node"), allow(dead_code))]
+pub fn call_now(config: &PoolConfig, method: &str, params: &str) -> Option<String> {
     let params = Params::from_json(params).ok()?;
-    let verified = verify::verify_token_now(config, &params)?;
-    let verified = verified.map_err(|error| error.redacted(params.secrets()));
-    Some(answer(serialized(verified), None))
+    let answered = match method {
+        "verifyToken" => verify::verify_token_now(config, &params)?,
+        _ => return None,
+    };
+    let answered = answered.map_err(|error| error.redacted(params.secrets()));
+    Some(answer(serialized(answered), None))
 }
 
 #[cfg(test)]
@@ -326,6 +334,30 @@ mod tests {
                 "{module} reaches back to itself: {uses:?}"
             );
         }
+    }
+
+    #[test]
+    fn only_the_methods_answered_now_answer_on_the_calling_thread() {
+        let config = offline().unwrap();
+        assert_eq!(call_now(&config, "login", r#"{"username":"a"}"#), None);
+        // A token that is no JWT needs no keys: answered at once, as `call` would.
+        let answer: Value = serde_json::from_str(
+            &call_now(&config, "verifyToken", r#"{"token":"a.b.c"}"#).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(answer["error"]["code"], code::jwt::MALFORMED);
+        // A well-formed token whose keys are not loaded goes the async way.
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let token = format!(
+            "{}.{}.c2ln",
+            b64(r#"{"alg":"RS256","kid":"k1"}"#),
+            b64(
+                r#"{"iss":"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_T1","exp":9999999999}"#
+            )
+        );
+        let params = format!(r#"{{"token":"{token}"}}"#);
+        assert_eq!(call_now(&config, "verifyToken", &params), None);
     }
 
     #[tokio::test]

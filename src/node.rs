@@ -92,11 +92,11 @@ impl NativePool {
         })
     }
 
-    /// `verifyToken(params)` on this thread when the pool's keys are known: the call's answer, or
-    /// null when it must go through `call` (keys to load, or poolData or params to report).
+    /// A call of one of `methodsAnsweredNow()` on this thread: its answer, as `call` resolves
+    /// it, or null when it must go through `call` after all.
     #[napi]
-    pub fn verify_token_now(&self, params: String) -> Option<String> {
-        crate::verify_token_now(self.config.as_ref().ok()?, &params)
+    pub fn call_now(&self, method: String, params: String) -> Option<String> {
+        crate::call_now(self.config.as_ref().ok()?, &method, &params)
     }
 
     /// Aborts the call given `abort_id`: none of its requests is sent from now on. Answers
@@ -267,6 +267,12 @@ pub struct PoolUrls {
 pub fn parse_user_pool_id(user_pool_id: String) -> Option<PoolUrls> {
     let (issuer, jwks_uri) = crate::verify::pool_urls(&user_pool_id)?;
     Some(PoolUrls { issuer, jwks_uri })
+}
+
+/// The methods that may answer on the calling thread (`NativePool.callNow`).
+#[napi]
+pub fn methods_answered_now() -> Vec<String> {
+    crate::ANSWERED_NOW.iter().map(|m| m.to_string()).collect()
 }
 
 /// Every method's JS name, in one place for the facade.
