@@ -305,13 +305,22 @@ pub async fn client_credentials(cognito: &Cognito, params: &Params) -> Result<Ma
                 }
             }
         };
-        // A fetch that ended without a word (its task panicked) is tried again.
         let outcome = match answer.wait_for(Option::is_some).await {
             Ok(outcome) => outcome.clone(),
             Err(_) => None,
         };
         if let Some(outcome) = outcome {
             return outcome;
+        }
+        // The fetch ended without a word (its task panicked): it is let go, and the next turn of
+        // the loop starts another rather than waiting on it again.
+        let mut state = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if state
+            .fetch
+            .as_ref()
+            .is_some_and(|f| f.has_changed().is_err())
+        {
+            state.fetch = None;
         }
     }
 }

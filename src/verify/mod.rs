@@ -386,7 +386,9 @@ impl Verifier {
                 .must_be_given()
                 .err()
         };
-        if let Some(Some(missing)) = self.pools.iter().map(unusable).reduce(|a, b| a.and(b)) {
+        // Some only when every pool lacks what must be given: then no token can pass.
+        let all_unusable: Option<Vec<Error>> = self.pools.iter().map(unusable).collect();
+        if let Some(missing) = all_unusable.and_then(|errors| errors.into_iter().next()) {
             return Err(missing);
         }
         let now = std::time::SystemTime::now()
