@@ -462,4 +462,16 @@ test("a fetcher of the caller's own brings the keys: one call per URL at a time,
     t.throws(() => createVerifier({ userPoolId: POOL, tokenUse: null, clientId: null, fetcher: 'no' }).verifySync(access())).message,
     /fetcher must be a function/,
   )
+  // A fetcher that never answers is a failed fetch after the verifier's timeout, not a hang.
+  const stalled = createVerifier({
+    userPoolId: POOL,
+    jwksUri,
+    tokenUse: 'access',
+    clientId: 'client1',
+    timeout: 200,
+    fetcher: () => new Promise(() => {}),
+  })
+  const started = Date.now()
+  t.is((await t.throwsAsync(stalled.verify(access()))).code, 'FetchError')
+  t.true(Date.now() - started < 2000)
 })

@@ -83,6 +83,9 @@ function readCallOptions(props) {
   }
 }
 
+/** How long a JWKS fetch may take unless the verifier's `timeout` says otherwise (as natively). */
+const DEFAULT_JWKS_TIMEOUT_MS = 3000
+
 /** The settings of a verifier as a whole: its JWKS fetch timeout, penalty-box wait and cache of verified tokens. */
 const SETTINGS = ['timeout', 'jwksWaitSeconds', 'tokenCache']
 
@@ -114,7 +117,10 @@ function readVerifierOptions(options, settings) {
   const fetcher = given?.fetcher ?? undefined
   if (fetcher !== undefined && typeof fetcher !== 'function') return { why: 'fetcher must be a function: async (jwksUri) => jwks' }
   try {
-    return { json: JSON.stringify({ pools, ...shared }), checks, includeRawJwtInErrors, fetcher }
+    // The fetcher is held to the verifier's timeout, as the built-in fetch is (an invalid one is
+    // refused by every verification anyway).
+    const fetchTimeout = Number.isFinite(shared.timeout) ? shared.timeout : DEFAULT_JWKS_TIMEOUT_MS
+    return { json: JSON.stringify({ pools, ...shared }), checks, includeRawJwtInErrors, fetcher, fetchTimeout }
   } catch {
     return { why: "the verifier's options could not be read as JSON" }
   }
@@ -131,12 +137,14 @@ class Verifier {
   #why
   #includeRawJwt
   #fetcher
+  #fetchTimeout
   /** The fetches in flight through the fetcher, by JWKS URL: every verification waiting shares one. */
   #fetches = new Map()
 
   constructor(options, settings) {
-    const { json, checks, why, includeRawJwtInErrors, fetcher } = readVerifierOptions(options, settings)
+    const { json, checks, why, includeRawJwtInErrors, fetcher, fetchTimeout } = readVerifierOptions(options, settings)
     this.#fetcher = fetcher
+    this.#fetchTimeout = fetchTimeout
     this.#why = why
     this.#includeRawJwt = includeRawJwtInErrors === true
     this.#checks = checks
@@ -206,10 +214,19 @@ class Verifier {
     if (!fetching) {
       fetching = (async () => {
         let text = null
+        let timer
+        const timedOut = new Promise((resolve) => {
+          timer = setTimeout(resolve, this.#fetchTimeout, undefined)
+          timer.unref()
+        })
         try {
-          text = JSON.stringify(await this.#fetcher(uri)) ?? null
+          // A fetcher that answers nothing within the timeout is a failed fetch, not a hang.
+          const jwks = await Promise.race([this.#fetcher(uri), timedOut])
+          if (jwks !== undefined) text = JSON.stringify(jwks) ?? null
         } catch {
           // The fetcher's own error stays the caller's: the verification answers FetchError.
+        } finally {
+          clearTimeout(timer)
         }
         this.#native.fetched(uri, text)
       })().finally(() => this.#fetches.delete(uri))
