@@ -188,11 +188,13 @@ test('a refresh still in flight at the timeout is waited for: its tokens reach o
   const proxy = await recordingProxy()
   try {
     const received = []
-    const pool = cognitoUserPool({ ...rotating, endpoint: proxy.url, timeout: 400, onTokens: (tokens) => received.push(tokens) })
-    proxy.beforeAnswer = (operation) => (operation === 'GetTokensFromRefreshToken' ? sleep(700) : undefined)
+    // The refresh answers 300 ms after the call's timeout and 700 ms inside the refresh's own
+    // bound (twice the timeout): room for a loaded machine on both sides.
+    const pool = cognitoUserPool({ ...rotating, endpoint: proxy.url, timeout: 1000, onTokens: (tokens) => received.push(tokens) })
+    proxy.beforeAnswer = (operation) => (operation === 'GetTokensFromRefreshToken' ? sleep(1300) : undefined)
     const err = await t.throwsAsync(pool.profile({ username: user.username, refreshToken: user.tokens.refreshToken }))
     t.is(err.code, 'NetworkError')
-    t.regex(err.message, /timeout of 400 ms/)
+    t.regex(err.message, /timeout of 1000 ms/)
     t.is(received.length, 1, 'the rotated tokens reached onTokens with the timeout error')
     await sleep(200)
     t.is(received.length, 1, 'once')
