@@ -7,6 +7,7 @@ const { NativePool, methodNames } = require('./native.js')
 const { readHooks, readPoolData } = require('./params.js')
 const { call } = require('./call.js')
 const { Verifier } = require('./verifier.js')
+const { Sessions } = require('./sessions/core.js')
 
 class CognitoUserPool {
   #native
@@ -31,6 +32,15 @@ class CognitoUserPool {
           ? { ...defaults, ...options }
           : options,
     )
+  }
+
+  /**
+   * Sessions for this pool's users (see README, Sessions): sealed under `secrets`, kept in
+   * `store` ('memory', 'cookie' or `redisStore(client)`), verified locally, refreshed near expiry.
+   */
+  sessions(options) {
+    const pool = JSON.parse(this.#poolData) || {}
+    return new Sessions(this, options, { timeout: pool.timeout, scope: `${pool.UserPoolId}/${pool.ClientId}` })
   }
 
   static {
