@@ -291,3 +291,48 @@ test('nothing secret in what an app may log: a session printed, serialized or in
   t.is(session.auth.accessToken, tokens.accessToken, 'the tokens are there for the methods')
   t.false('refreshToken' in session.auth)
 })
+
+test('cookie defaults: Secure and __Host- off loopback, Domain and Path as given, HttpOnly and SameSite=Lax always', async (t) => {
+  const pool = cognitoUserPool(t.context.poolData)
+  const user = await confirmedUser(t.context.poolData)
+  const tokens = await pool.login({ username: user.username, password: PASSWORD })
+  const remote = await pool.sessions({ secrets: SECRET }).start(tokens, { host: 'app.example.com' })
+  t.regex(remote.setCookie[0], /^__Host-session=[^;]+; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax; Secure$/)
+  const scoped = await pool
+    .sessions({ secrets: SECRET, cookie: { name: 'sid', domain: 'example.com', path: '/app', sameSite: 'strict' } })
+    .start(tokens, { host: 'app.example.com' })
+  t.regex(
+    scoped.setCookie[0],
+    /^sid=[^;]+; Path=\/app; Max-Age=2592000; HttpOnly; SameSite=Strict; Domain=example.com; Secure$/,
+    'no prefix with a Domain',
+  )
+  const local = await pool.sessions({ secrets: SECRET }).start(tokens, { host: 'localhost:3000' })
+  t.regex(local.setCookie[0], /^session=[^;]+; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/)
+})
+
+test('cookie-only sessions larger than a cookie are written in chunks, read back whole, and shrink without leftovers', async (t) => {
+  const long = (n) => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + (i % 26))).join('')
+  const user = await confirmedUser(t.context.poolData, {
+    attributes: [
+      { Name: 'name', Value: long(2000) },
+      { Name: 'address', Value: long(2000) },
+    ],
+  })
+  const { client } = await setUp(t, 'express', 'cookie')
+  await client.request('/login', { method: 'POST', body: { username: user.username, password: PASSWORD } })
+  const names = [...client.jar.keys()]
+  t.true(names.length >= 2, `chunks: ${names.join(', ')}`)
+  t.deepEqual(
+    names,
+    names.map((_, i) => `session.${i}`),
+  )
+  for (const line of client.raw) t.true(Buffer.byteLength(line) < 4096, 'each Set-Cookie fits a cookie')
+  const me = await client.request('/me')
+  t.is(me.status, 200)
+  t.is(me.json.username, user.username)
+  // The same browser signs in as a user with a small session: the chunks it no longer needs are cleared.
+  const small = await confirmedUser(t.context.poolData)
+  await client.request('/login', { method: 'POST', body: { username: small.username, password: PASSWORD } })
+  t.deepEqual([...client.jar.keys()], ['session'])
+  t.is((await client.request('/me')).json.username, small.username)
+})
