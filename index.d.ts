@@ -178,6 +178,9 @@ declare namespace cognitoUserPool {
     /** A verifier of this pool's tokens: `clientId` defaults to poolData's, `tokenUse` to null
      * (either); poolData's `jwksUrl` and `timeout` apply. */
     verifier(options?: Partial<VerifierOptions>): Verifier
+    /** Sessions for this pool's users: sealed under `secrets`, kept in `store`, verified locally,
+     * refreshed near expiry (single-flight), ended with RevokeToken. See README, Sessions. */
+    sessions(options: SessionOptions): Sessions
     signup: Method<{ username: string; password: string; attributes?: Attribute[] }, { username: string }>
     signupConfirm: Method<{ username: string; confirmationCode: string }, 'SUCCESS'>
     signupResend: Method<{ username: string }, CodeDelivery>
@@ -474,6 +477,115 @@ declare namespace cognitoUserPool {
   export interface VerifierNeedingChecks extends Omit<Verifier, 'verify' | 'verifySync'> {
     verify(token: string, props: VerifyProperties & RequiredChecks): Promise<Claims>
     verifySync(token: string, props: VerifyProperties & RequiredChecks): Claims
+  }
+
+  /** What `pool.sessions()` takes. */
+  export interface SessionOptions {
+    /** Seals cookies and stored sessions (AES-256-GCM): the first seals, all unseal, so a secret
+     * rotates by putting the new one first. Each at least 32 characters. */
+    secrets: string | string[]
+    /** Where sessions live: 'memory' (the default: one process), 'cookie' (sealed in the cookie,
+     * no server state) or a store (`redisStore(client)` for a fleet, or your own). */
+    store?: 'memory' | 'cookie' | SessionStore
+    cookie?: CookieOptions
+    /** The session's whole life in seconds, whatever the refreshes (default 30 days). */
+    maxAge?: number
+    /** Refresh when the access token has this many seconds left or fewer (default 60). */
+    refreshMargin?: number
+    /** Bound on each store call and on the wait for another process's refresh, ms (default poolData's timeout). */
+    timeout?: number
+  }
+
+  export interface CookieOptions {
+    /** Default 'session'; written `__Host-session` when Secure, on path / and without a domain. */
+    name?: string
+    path?: string
+    domain?: string
+    sameSite?: 'lax' | 'strict' | 'none'
+    /** 'auto' (the default): Secure except for a loopback host. */
+    secure?: boolean | 'auto'
+  }
+
+  /** What a store offers: sealed strings by session id, and a lock and a compare-and-set for the refresh. */
+  export interface SessionStore {
+    kind?: string
+    get(id: string): Promise<string | null>
+    set(id: string, value: string, ttlMs: number): Promise<void>
+    replace(id: string, expected: string, value: string, ttlMs: number): Promise<boolean>
+    destroy(id: string): Promise<void>
+    lock(id: string, ttlMs: number): Promise<string | null>
+    unlock(id: string, token: string): Promise<void>
+  }
+
+  /** The embedded store (one process), bounded: the least recently used session goes first. */
+  export function memoryStore(options?: { max?: number }): SessionStore
+  /** Sessions in Redis, for a fleet: a connected client of `redis` (node-redis) or `ioredis`. */
+  export function redisStore(client: unknown, options?: { prefix?: string }): SessionStore
+
+  /** A signed-in user as the app sees it; no token shows in its JSON or inspection. */
+  export interface Session {
+    readonly id: string
+    readonly username: string
+    /** The access token's verified claims. */
+    readonly claims: Claims & { exp: number; scope?: string; 'cognito:groups'?: string[] }
+    /** The id token's claims, verified when the session started or last refreshed. */
+    readonly idClaims: Claims | null
+    readonly expiresAt: number
+    readonly accessTokenExpiresAt: number
+    /** Spread into any method's params to act as the user: `pool.profile({ ...session.auth })`. */
+    readonly auth: { username: string; accessToken: string; idToken?: string }
+  }
+
+  /** The request as the core reads it: its Cookie header and Host. */
+  export interface SessionRequestView {
+    cookie?: string
+    host?: string
+  }
+
+  export interface SessionRequirements {
+    /** Any one of these scopes. */
+    scopes?: string[]
+    /** Any one of these groups. */
+    groups?: string[]
+  }
+
+  export interface SessionEnd {
+    ended: boolean
+    revoked: boolean
+  }
+
+  /** What the Express middleware and the Fastify plugin put on each request. */
+  export interface SessionRequestFields {
+    session: Session | null
+    startSession(tokens: Tokens): Promise<Session>
+    endSession(options?: { global?: boolean }): Promise<SessionEnd>
+  }
+
+  export interface Sessions {
+    readonly storeKind: string
+    start(tokens: Tokens, request?: SessionRequestView): Promise<{ session: Session; setCookie: string[] }>
+    read(request?: SessionRequestView): Promise<{ session: Session | null; setCookie: string[] }>
+    end(request?: SessionRequestView, options?: { global?: boolean }): Promise<SessionEnd & { setCookie: string[] }>
+    /** Express/Connect middleware. */
+    express(): (req: any, res: any, next: (err?: unknown) => void) => void
+    /** Express/Connect route guard: 401 without a session, 403 without a required scope or group. */
+    guard(requirements?: SessionRequirements): (req: any, res: any, next: (err?: unknown) => void) => void
+    /** The Fastify plugin. */
+    readonly fastify: (app: any) => Promise<void>
+    /** A Fastify preHandler guard. */
+    fastifyGuard(requirements?: SessionRequirements): (request: any, reply: any) => Promise<unknown>
+    readonly web: {
+      read(request: Request): Promise<{ session: Session | null; setCookie: string[] }>
+      start(request: Request, tokens: Tokens): Promise<{ session: Session; setCookie: string[] }>
+      end(request: Request, options?: { global?: boolean }): Promise<SessionEnd & { setCookie: string[] }>
+      withCookies(response: Response, setCookie: string[]): Response
+      guard(
+        request: Request,
+        requirements?: SessionRequirements,
+      ): Promise<
+        { session: Session; setCookie: string[]; response?: undefined } | { response: Response; session?: undefined; setCookie?: undefined }
+      >
+    }
   }
 
   /** The same factory, for `import cognitoUserPool from 'cognito-user-pool'`. */

@@ -33,6 +33,8 @@ test('index.d.ts: a typed consumer compiles, misuse does not', (t) => {
   t.regex(bad.stdout, /misuse\.ts\(12,.*'"MAGIC_LINK"' is not assignable to type 'FirstFactor'/)
   t.regex(bad.stdout, /misuse\.ts\(13,[\s\S]*?remembered: boolean/)
   t.regex(bad.stdout, /misuse\.ts\(17,[\s\S]*?Property 'tokenUse' is missing/)
+  t.regex(bad.stdout, /misuse\.ts\(\d+,[\s\S]*?Property 'secrets' is missing/)
+  t.regex(bad.stdout, /misuse\.ts\(\d+,[\s\S]*?'"redis"' is not assignable/)
 })
 
 test('npm install by name from a registry brings the platform binary as an optional dependency; require, import and TypeScript work', async (t) => {

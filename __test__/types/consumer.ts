@@ -114,3 +114,28 @@ void flows
 void everyWayToSignIn
 void verification
 void rotation
+
+async function sessionsAsAUser(): Promise<void> {
+  const sessions = pool.sessions({
+    secrets: [process.env.SECRET ?? ''],
+    store: cognitoUserPool.memoryStore({ max: 100 }),
+    refreshMargin: 120,
+  })
+  const { session, setCookie } = await sessions.read({ cookie: 'session=x', host: 'localhost' })
+  if (session) {
+    const email = session.idClaims?.email
+    const attributes: cognitoUserPool.Attribute[] = await pool.profile({ ...session.auth })
+    const groups: string[] | undefined = session.claims['cognito:groups']
+    void email
+    void attributes
+    void groups
+  }
+  const lines: string[] = setCookie
+  const guarded = await sessions.web.guard(new Request('http://localhost/'), { groups: ['admins'] })
+  const response: Response | undefined = guarded.response
+  const store: cognitoUserPool.SessionStore = cognitoUserPool.redisStore({}, { prefix: 'app:' })
+  void lines
+  void response
+  void store
+}
+void sessionsAsAUser

@@ -15,3 +15,7 @@ async function wrong(): Promise<void> {
 void wrong
 
 cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_AbCdEf123', clientId: null }).verifySync('token', { clientId: null })
+
+// Sessions need their secrets; a store is 'memory', 'cookie' or a store object.
+pool.sessions({ store: 'memory' })
+pool.sessions({ secrets: 's', store: 'redis' })
