@@ -336,3 +336,45 @@ test('cookie-only sessions larger than a cookie are written in chunks, read back
   t.deepEqual([...client.jar.keys()], ['session'])
   t.is((await client.request('/me')).json.username, small.username)
 })
+
+test('a store that stalls, and keys that cannot be fetched: coded 503s within the timeout', async (t) => {
+  const pool = cognitoUserPool(t.context.poolData)
+  const user = await confirmedUser(t.context.poolData)
+  const tokens = await pool.login({ username: user.username, password: PASSWORD })
+  const memory = cognitoUserPool.memoryStore()
+  let stalled = false
+  const stalling = { ...memory, get: (id) => (stalled ? new Promise(() => {}) : memory.get(id)) }
+  const sessions = pool.sessions({ secrets: SECRET, store: stalling, timeout: 300 })
+  const { setCookie } = await sessions.start(tokens, { host: '127.0.0.1' })
+  const cookie = setCookie[0].split(';')[0]
+  stalled = true
+  const started = Date.now()
+  const err = await t.throwsAsync(sessions.read({ cookie, host: '127.0.0.1' }))
+  t.is(err.code, 'SessionStoreUnavailable')
+  t.is(err.statusCode, 503)
+  t.true(Date.now() - started < 2000)
+  const keyless = cognitoUserPool({ ...t.context.poolData, jwksUrl: 'http://127.0.0.1:9/jwks.json', timeout: 1000 })
+  const unavailable = await t.throwsAsync(keyless.sessions({ secrets: SECRET }).start(tokens, { host: '127.0.0.1' }))
+  t.is(unavailable.code, 'SessionKeysUnavailable')
+  t.is(unavailable.statusCode, 503)
+})
+
+test('guards let a session through with one of the required groups or scopes, on every framework', async (t) => {
+  const user = await confirmedUser(t.context.poolData)
+  await admin('CreateGroup', { UserPoolId: t.context.poolData.UserPoolId, GroupName: 'admins' }).catch(() => {})
+  await admin('AdminAddUserToGroup', { UserPoolId: t.context.poolData.UserPoolId, Username: user.username, GroupName: 'admins' })
+  for (const framework of FRAMEWORKS) {
+    const { client } = await setUp(t, framework, 'memory')
+    await client.request('/login', { method: 'POST', body: { username: user.username, password: PASSWORD } })
+    const admitted = await client.request('/admin')
+    t.is(admitted.status, 200, framework)
+  }
+  const pool = cognitoUserPool(t.context.poolData)
+  const sessions = pool.sessions({ secrets: SECRET })
+  const { setCookie } = await sessions.start(await pool.login({ username: user.username, password: PASSWORD }), { host: '127.0.0.1' })
+  const request = new Request('http://127.0.0.1/', { headers: { cookie: setCookie[0].split(';')[0] } })
+  t.truthy((await sessions.web.guard(request, { scopes: ['aws.cognito.signin.user.admin', 'other'] })).session)
+  const refused = await sessions.web.guard(request, { scopes: ['orders/read'] })
+  t.is(refused.response.status, 403)
+  t.like(await refused.response.json(), { code: 'Forbidden' })
+})
