@@ -430,20 +430,20 @@ declare namespace cognitoUserPool {
 
   /** A verifier of one pool's tokens, or of several pools' (each with its own checks). Never
    * throws: bad options are reported by every verification. */
-  export function createVerifier(options: VerifierOptions & VerifierSettings): Verifier
+  export function createVerifier(options: VerifierOptions & VerifierSettings, settings?: VerifierSettings): Verifier
   export function createVerifier(options: Array<VerifierOptions | IssuerOptions>, settings?: VerifierSettings): Verifier
   /** A verifier made without `tokenUse` or `clientId`: every verification gives both. */
-  export function createVerifier(options: PartialVerifierOptions & VerifierSettings): VerifierNeedingChecks
+  export function createVerifier(options: PartialVerifierOptions & VerifierSettings, settings?: VerifierSettings): VerifierNeedingChecks
 
   /** Any OIDC issuer's tokens (Entra ID, Auth0, Okta, Keycloak...), as aws-jwt-verify's
    * `JwtVerifier.create`: no Cognito claim (`token_use`, `client_id`) is asked for. */
   export interface IssuerOptions extends Omit<VerifyProperties, keyof RequiredChecks | 'groups'> {
-    /** The token's `iss`, exactly. */
-    issuer: string
-    /** Any of these in the token's `aud`, or null for any audience: required. */
-    audience: string | string[] | null
-    /** Where the issuer's keys are fetched. */
-    jwksUri: string
+    /** The token's `iss`, exactly; null checks none (a verifier of one issuer only; `jwksUri` then required). */
+    issuer: string | null
+    /** Any of these in the token's `aud`, or null for any audience: required here or by each verification. */
+    audience?: string | string[] | null
+    /** Where the issuer's keys are fetched (default: the issuer's `/.well-known/jwks.json`). */
+    jwksUri?: string
     /** The issuer's keys, given instead of fetched. */
     jwks?: Jwks
   }
@@ -471,6 +471,9 @@ declare namespace cognitoUserPool {
     /** Fetches a JWKS URL instead of the built-in HTTP client (a proxy, a service mesh, a cache
      * of your own): one call per URL at a time, under the same `jwksWaitSeconds` window. */
     fetcher?: (jwksUri: string) => Promise<Jwks>
+    /** aws-jwt-verify's JwksCache (its SimpleJwksCache or your own): asked `getJwks(jwksUri)` for
+     * the whole JWKS, under the same window and timeout; instead of `fetcher`. */
+    jwksCache?: { getJwks(jwksUri: string): Promise<Jwks> }
   }
 
   /** A verifier whose verifications must each give `tokenUse` and `clientId`. */

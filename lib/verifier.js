@@ -30,9 +30,11 @@ const VERIFIER_KEYS = [
  * any other OIDC issuer: `undefined` (an unset environment variable, say) would otherwise accept
  * every app client's tokens, so it is refused.
  */
-const NULL_TO_SKIP = { pool: ['tokenUse', 'clientId'], issuer: ['audience'] }
+const NULL_TO_SKIP = { pool: ['tokenUse', 'clientId'], issuer: ['issuer', 'audience'] }
 /** A verification's own options that must not be undefined: any a pool or an issuer requires. */
-const CALL_REQUIRED = [...NULL_TO_SKIP.pool, ...NULL_TO_SKIP.issuer]
+const CALL_REQUIRED = [...NULL_TO_SKIP.pool, 'audience']
+/** Where the custom check of an issuer given as null (no `iss` checked) is kept. */
+const ANY_ISSUER = Symbol('any issuer')
 /** Which options must be given for `entry`: an OIDC issuer's (it names `issuer`) or a pool's. */
 const requiredFor = (entry) => NULL_TO_SKIP['issuer' in entry ? 'issuer' : 'pool']
 
@@ -105,17 +107,28 @@ function readVerifierOptions(options, settings) {
     if (why) return { why }
     const custom = readCustomCheck(entry, at)
     if (custom.why) return custom
-    if (custom.customJwtCheck) checks.set(picked.issuer ?? picked.userPoolId, custom.customJwtCheck)
+    if (custom.customJwtCheck) checks.set(picked.issuer === null ? ANY_ISSUER : (picked.issuer ?? picked.userPoolId), custom.customJwtCheck)
     const raw = readRawJwtOption(entry, at)
     if (raw.why) return raw
     includeRawJwtInErrors ||= raw.includeRawJwtInErrors === true
     pools.push(picked)
   }
-  const given = Array.isArray(options) ? settings : options
-  if (given !== undefined && (given === null || typeof given !== 'object')) return { why: "the verifier's settings must be an object" }
+  if (settings !== undefined && (settings === null || typeof settings !== 'object'))
+    return { why: "the verifier's settings must be an object" }
+  // A single pool's settings come with its options or, as aws-jwt-verify takes its jwksCache,
+  // beside them.
+  const given = Array.isArray(options) ? settings : { ...options, ...settings }
   const shared = Object.fromEntries(SETTINGS.filter((key) => given?.[key] !== undefined).map((key) => [key, given[key]]))
-  const fetcher = given?.fetcher ?? undefined
+  let fetcher = given?.fetcher ?? undefined
   if (fetcher !== undefined && typeof fetcher !== 'function') return { why: 'fetcher must be a function: async (jwksUri) => jwks' }
+  // aws-jwt-verify's `jwksCache` (its SimpleJwksCache, or a cache of the caller's own): what it
+  // answers for a JWKS URL is what the verifier keeps, under its own window and timeout.
+  const jwksCache = given?.jwksCache ?? undefined
+  if (jwksCache !== undefined) {
+    if (typeof jwksCache?.getJwks !== 'function') return { why: "jwksCache must have getJwks(jwksUri), as aws-jwt-verify's JwksCache" }
+    if (fetcher) return { why: 'give fetcher or jwksCache, not both' }
+    fetcher = (uri) => jwksCache.getJwks(uri)
+  }
   try {
     // The fetcher is held to the verifier's timeout, as the built-in fetch is (an invalid one is
     // refused by every verification anyway).
@@ -160,7 +173,12 @@ class Verifier {
     const call = readCallOptions(props)
     const claims = this.#claims(token, call)
     const check = call.customJwtCheck ?? this.#checkOf(claims)
-    const checked = check && check(this.#checkInput(token, claims))
+    let checked
+    try {
+      checked = check && check(this.#checkInput(token, claims))
+    } catch (err) {
+      throw this.#withRawJwt(err, token, call)
+    }
     if (isThenable(checked)) {
       // Observed, so that its rejection cannot end the process as an unhandled one.
       observe(checked)
@@ -182,7 +200,13 @@ class Verifier {
       claims = this.#claims(token, call)
     }
     const check = call.customJwtCheck ?? this.#checkOf(claims)
-    if (check) await check(this.#checkInput(token, claims))
+    if (check) {
+      try {
+        await check(this.#checkInput(token, claims))
+      } catch (err) {
+        throw this.#withRawJwt(err, token, call)
+      }
+    }
     return claims
   }
 
@@ -260,9 +284,16 @@ class Verifier {
   /** The Error of a refusal; a claim's, with `includeRawJwtInErrors`, carries the token it refused. */
   #refusal(refusal, token, call) {
     const err = verifierError(refusal)
-    const include = call.includeRawJwtInErrors ?? this.#includeRawJwt
     // The issuer is checked before the signature: only the later claim checks saw a verified token.
-    if (include && err instanceof JwtInvalidClaimError && err.code !== 'JwtInvalidIssuerError') {
+    return err.code === 'JwtInvalidIssuerError' ? err : this.#withRawJwt(err, token, call)
+  }
+
+  /**
+   * `err` with the token's header and payload as `rawJwt` when the verification asked for them
+   * and `err` is a claim's error (a custom check's own subclass included), as aws-jwt-verify does.
+   */
+  #withRawJwt(err, token, call) {
+    if ((call.includeRawJwtInErrors ?? this.#includeRawJwt) && err instanceof JwtInvalidClaimError) {
       const [header, payload] = token.split('.', 2).map(parsePart)
       err.rawJwt = { header, payload }
     }
@@ -273,7 +304,7 @@ class Verifier {
   #checkOf(claims) {
     if (this.#checks.size === 0) return undefined
     const iss = String(claims.iss)
-    return this.#checks.get(iss) ?? this.#checks.get(iss.slice(iss.lastIndexOf('/') + 1))
+    return this.#checks.get(iss) ?? this.#checks.get(iss.slice(iss.lastIndexOf('/') + 1)) ?? this.#checks.get(ANY_ISSUER)
   }
 
   #checkInput(token, payload) {

@@ -139,3 +139,13 @@ async function sessionsAsAUser(): Promise<void> {
   void store
 }
 void sessionsAsAUser
+
+async function portedFromAwsJwtVerify(): Promise<void> {
+  const cache = { getJwks: async (uri: string): Promise<cognitoUserPool.Jwks> => ({ keys: [{ kty: 'RSA', kid: uri }] }) }
+  const oidc = cognitoUserPool.JwtVerifier.create({ issuer: 'https://example.com' }, { jwksCache: cache })
+  const anyIssuer = cognitoUserPool.JwtVerifier.create({ issuer: null, audience: null, jwksUri: 'https://example.com/jwks.json' })
+  const claims: cognitoUserPool.Claims = await oidc.verify('token', { audience: 'api' })
+  void anyIssuer
+  void claims
+}
+void portedFromAwsJwtVerify

@@ -155,7 +155,16 @@ impl Checks {
             code::WRONG_AUDIENCE,
             "it is not for the audience asked for (aud)",
         );
-        Err(err.with_assertion(json!(aud), json!(audiences)))
+        // As aws-jwt-verify reports it: `aud` as the token carries it, one audience as a string.
+        let actual = match &claims.aud {
+            Some(Audience::One(one)) => json!(one.as_ref()),
+            _ => json!(aud),
+        };
+        let expected = match audiences.as_slice() {
+            [one] => json!(one),
+            several => json!(several),
+        };
+        Err(err.with_assertion(actual, expected))
     }
 
     /// A Cognito token's own claims: its use, its app client, an access token's resource

@@ -56,7 +56,7 @@ impl Alg {
 
 #[derive(Deserialize)]
 pub struct Header {
-    pub alg: String,
+    pub alg: Option<String>,
     pub kid: Option<String>,
 }
 
@@ -262,7 +262,10 @@ pub fn decode(token: &str) -> Result<Jwt<'_>> {
     if !object.starts_with('{') {
         return Err(refused(code::MALFORMED, "its payload is not a JSON object"));
     }
-    let alg = Alg::from_name(&head.alg).ok_or_else(|| {
+    let alg = head
+        .alg
+        .ok_or_else(|| refused(code::BAD_ALGORITHM, "its header names no algorithm (alg)"))?;
+    let alg = Alg::from_name(&alg).ok_or_else(|| {
         refused(
             code::BAD_ALGORITHM,
             "its algorithm is not RS256/384/512, ES256/384/512 or EdDSA",
@@ -419,7 +422,9 @@ mod tests {
             (r#"{"alg":"HS256","kid":"k"}"#, code::BAD_ALGORITHM),
             (r#"{"alg":"RS256"}"#, code::NO_KID),
             (r#"{"alg":"RS256","kid":""}"#, code::NO_KID),
-            (r#"{"kid":"k"}"#, code::MALFORMED),
+            // No algorithm named: a signature algorithm's error, as aws-jwt-verify answers.
+            (r#"{"kid":"k"}"#, code::BAD_ALGORITHM),
+            (r#"{"alg":7,"kid":"k"}"#, code::MALFORMED),
             ("[1]", code::MALFORMED),
         ] {
             assert_eq!(

@@ -50,6 +50,8 @@ struct Pool {
     jwks_url: String,
     jwks: Arc<Jwks>,
     checks: Checks,
+    /// A generic issuer given as null: no `iss` is checked (a verifier has only this pool then).
+    any_issuer: bool,
 }
 
 /// Where a pool's keys are kept.
@@ -92,19 +94,21 @@ impl Pool {
         ))
     }
 
-    /// Any OIDC issuer (Entra ID, Auth0, Okta, Keycloak...): its `iss`, and its JWKS URL.
-    fn generic(issuer: &str, jwks_url: String, checks: Checks) -> Self {
+    /// Any OIDC issuer (Entra ID, Auth0, Okta, Keycloak...): its `iss`, and its JWKS URL. With
+    /// no issuer (null: the caller checks `iss` itself, or the tokens carry none), the verifier's
+    /// only pool takes every token, named by its JWKS URL.
+    fn generic(issuer: Option<&str>, jwks_url: String, checks: Checks) -> Self {
         let checks = Checks {
             generic: true,
             ..checks
         };
-        Self::of_issuers(
-            issuer,
-            vec![issuer.to_owned()],
-            jwks_url,
-            checks,
-            KeyStore::Own,
-        )
+        let (id, issuers) = match issuer {
+            Some(issuer) => (issuer.to_owned(), vec![issuer.to_owned()]),
+            None => (jwks_url.clone(), Vec::new()),
+        };
+        let mut pool = Self::of_issuers(&id, issuers, jwks_url, checks, KeyStore::Own);
+        pool.any_issuer = issuer.is_none();
+        pool
     }
 
     fn of_issuers(
@@ -123,6 +127,7 @@ impl Pool {
             issuers,
             jwks_url,
             checks,
+            any_issuer: false,
         }
     }
 }
@@ -294,11 +299,26 @@ impl Verifier {
                     Error::invalid_param(format!("{}jwks: {}", options.at, e.message))
                 })?),
             };
-            if let Some(issuer) = options.string("issuer")? {
-                if pools.iter().any(|p| p.user_pool_id == issuer) {
+            if object.contains_key("issuer") {
+                let issuer = options.string("issuer")?;
+                if issuer.is_some_and(|i| pools.iter().any(|p| p.user_pool_id == i)) {
                     return Err(options.bad("issuer", "different for each issuer of a verifier"));
                 }
-                let jwks_url = jwks_url.ok_or_else(|| options.bad("jwksUri", "given"))?;
+                if issuer.is_none() && several {
+                    return Err(options.bad(
+                        "issuer",
+                        "given (not null) when a verifier has several issuers",
+                    ));
+                }
+                // As aws-jwt-verify: an issuer's keys are at its `/.well-known/jwks.json` unless
+                // told otherwise; with no issuer to check, there is nowhere to find them but jwksUri.
+                let jwks_url = match (jwks_url, issuer) {
+                    (Some(url), _) => url,
+                    (None, Some(issuer)) => {
+                        format!("{}/.well-known/jwks.json", issuer.trim_end_matches('/'))
+                    }
+                    (None, None) => return Err(options.bad("jwksUri", "given when issuer is null")),
+                };
                 let pool = Pool::generic(issuer, jwks_url, checks);
                 if let Some(keys) = given {
                     pool.jwks.give(keys);
@@ -365,7 +385,9 @@ impl Verifier {
         let iss = claims.iss.as_deref();
         self.pools
             .iter()
-            .position(|pool| iss.is_some_and(|iss| pool.issuers.iter().any(|i| i == iss)))
+            .position(|pool| {
+                pool.any_issuer || iss.is_some_and(|iss| pool.issuers.iter().any(|i| i == iss))
+            })
             .ok_or_else(|| {
                 let expected: Vec<&String> = self.pools.iter().flat_map(|p| &p.issuers).collect();
                 refused(code::WRONG_ISSUER, "it was not issued by the pool (iss)")
