@@ -162,7 +162,8 @@ class Sessions {
     if (typeof tokens.deviceKey === 'string') record.deviceKey = tokens.deviceKey
     const { claims } = await this.#adopt(record, tokens)
     const value = await this.#save(record)
-    return { session: new Session(record, claims), setCookie: writeValue(cookie, cookies, value, this.#lifeOf(record)) }
+    // A new session's cookie lives its whole maxAge (not a second less if the clock ticked since).
+    return { session: new Session(record, claims), setCookie: writeValue(cookie, cookies, value, this.#maxAge) }
   }
 
   /**
