@@ -71,11 +71,12 @@ const http = require('node:http')
 
 /**
  * A loopback proxy to fakecloud that records what reaches the wire: `operations` lists each
- * request's operation (X-Amz-Target), `bodies` its JSON; `hold` stalls requests (a stalled server);
+ * request's operation (X-Amz-Target), `bodies` its JSON, `statuses` fakecloud's answer's status;
+ * `hold` stalls requests (a stalled server);
  * `beforeAnswer(operation)`, when set, is awaited between fakecloud's answer and the caller's.
  */
 async function recordingProxy() {
-  const state = { operations: [], bodies: [], hold: false, beforeAnswer: null }
+  const state = { operations: [], bodies: [], statuses: [], hold: false, beforeAnswer: null }
   const upstream = new globalThis.URL(URL)
   const server = http.createServer((req, res) => {
     const chunks = []
@@ -89,10 +90,12 @@ async function recordingProxy() {
       )
       state.bodies.push(body.toString())
       if (state.hold) return // never answered: a stalled server
-      const operation = state.operations.at(-1)
+      const index = state.operations.length - 1
+      const operation = state.operations[index]
       const forward = http.request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
         async (answer) => {
+          state.statuses[index] = answer.statusCode
           if (state.beforeAnswer) await state.beforeAnswer(operation)
           res.writeHead(answer.statusCode, answer.headers)
           answer.pipe(res)

@@ -164,8 +164,11 @@ for (const storeKind of ['memory', 'redis']) {
     const replay = browser(server.url)
     for (const [name, value] of kept) replay.jar.set(name, value)
     t.is((await replay.request('/me')).status, 401, 'the session stays ended')
-    // Through the proxy: the refreshed token's revocation, and the sign-out's when it came from this pool.
-    t.is(proxy.operations.filter((op) => op === 'RevokeToken').length, storeKind === 'redis' ? 1 : 2)
+    // Through the proxy: the sign-out's revocation when it came from this pool, and the refreshed
+    // token's when fakecloud rotated before the sign-out reached it (the two race there: when the
+    // sign-out's RevokeToken lands first, the refresh is refused and there is nothing to revoke).
+    const refreshed = proxy.statuses[proxy.operations.indexOf('GetTokensFromRefreshToken')] === 200
+    t.is(proxy.operations.filter((op) => op === 'RevokeToken').length, (storeKind === 'redis' ? 0 : 1) + (refreshed ? 1 : 0))
   })
 }
 
