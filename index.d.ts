@@ -458,6 +458,41 @@ declare namespace cognitoUserPool {
     create(options: (IssuerOptions & VerifierSettings) | Array<IssuerOptions | VerifierOptions>, settings?: VerifierSettings): Verifier
   }
 
+  /** One load balancer setup's options, as aws-jwt-verify's `AlbJwtVerifier.create` takes them. */
+  export interface AlbVerifierOptions {
+    /** The load balancer's ARN, or several (one region unless `jwksUri` is given). */
+    albArn: string | string[]
+    /** The token's `iss` (the identity provider behind the load balancer), or null for no check. */
+    issuer: string | null
+    /** The header's `client` among these, or null for any: here or by each verification. */
+    clientId?: string | string[] | null
+    /** The key endpoint (default: the region's `https://public-keys.auth.elb.<region>.amazonaws.com`). */
+    jwksUri?: string
+    graceSeconds?: number
+    includeRawJwtInErrors?: boolean
+    customJwtCheck?: (input: { header: Record<string, unknown>; payload: Claims; jwk: Record<string, unknown> }) => void | Promise<void>
+  }
+
+  export interface AlbVerifier {
+    verify(
+      token: string,
+      props?: { clientId?: string | string[] | null; graceSeconds?: number; includeRawJwtInErrors?: boolean },
+    ): Promise<Claims>
+    verifySync(
+      token: string,
+      props?: { clientId?: string | string[] | null; graceSeconds?: number; includeRawJwtInErrors?: boolean },
+    ): Claims
+    cacheJwks(jwks: Jwks, issuer?: string): void
+  }
+
+  /** Tokens an AWS Application Load Balancer signs (`x-amzn-oidc-data`), as aws-jwt-verify's AlbJwtVerifier. */
+  export const AlbJwtVerifier: {
+    create(
+      options: AlbVerifierOptions | AlbVerifierOptions[],
+      settings?: { timeout?: number; fetcher?: (keyUrl: string, timeoutMs: number) => Promise<string> },
+    ): AlbVerifier
+  }
+
   /** A verifier's settings as a whole: with a single pool's options, or beside a list of them. */
   export interface VerifierSettings {
     /** JWKS fetch timeout, ms (default 3000). */

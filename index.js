@@ -6,6 +6,7 @@
 
 const { CognitoUserPool } = require('./lib/pool.js')
 const { Verifier, createVerifier, CognitoJwtVerifier, JwtVerifier } = require('./lib/verifier.js')
+const { AlbJwtVerifier } = require('./lib/alb-verifier.js')
 const { memoryStore, redisStore } = require('./lib/sessions/stores.js')
 
 /** `require('cognito-user-pool')(poolData)`: never throws, never does I/O. */
@@ -20,5 +21,6 @@ module.exports.createVerifier = createVerifier
 module.exports.Verifier = Verifier
 module.exports.CognitoJwtVerifier = CognitoJwtVerifier
 module.exports.JwtVerifier = JwtVerifier
+module.exports.AlbJwtVerifier = AlbJwtVerifier
 module.exports.memoryStore = memoryStore
 module.exports.redisStore = redisStore

@@ -31,3 +31,5 @@ export class JwksNotAvailableInCacheError extends JwtBaseError {}
 export class JwkInvalidUseError extends FailedAssertionError {}
 export class JwkInvalidKtyError extends FailedAssertionError {}
 export class FetchError extends JwtBaseError {}
+export class AlbJwtInvalidSignerError extends JwtInvalidClaimError {}
+export class AlbJwtInvalidClientIdError extends JwtInvalidClaimError {}

@@ -37,6 +37,8 @@ class JwksNotAvailableInCacheError extends JwtBaseError {}
 class JwkInvalidUseError extends FailedAssertionError {}
 class JwkInvalidKtyError extends FailedAssertionError {}
 class FetchError extends JwtBaseError {}
+class AlbJwtInvalidSignerError extends JwtInvalidClaimError {}
+class AlbJwtInvalidClientIdError extends JwtInvalidClaimError {}
 
 module.exports = {
   JwtBaseError,
@@ -63,4 +65,6 @@ module.exports = {
   JwkInvalidUseError,
   JwkInvalidKtyError,
   FetchError,
+  AlbJwtInvalidSignerError,
+  AlbJwtInvalidClientIdError,
 }

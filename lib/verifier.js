@@ -88,6 +88,12 @@ function readCallOptions(props) {
 /** How long a JWKS fetch may take unless the verifier's `timeout` says otherwise (as natively). */
 const DEFAULT_JWKS_TIMEOUT_MS = 3000
 
+/**
+ * The setting, known only inside the package, that lets a token's parts end in `=` padding: an
+ * AWS load balancer's tokens have it (lib/alb-verifier.js); no other issuer's may.
+ */
+const PADDED = Symbol('padded parts')
+
 /** The settings of a verifier as a whole: its JWKS fetch timeout, penalty-box wait and cache of verified tokens. */
 const SETTINGS = ['timeout', 'jwksWaitSeconds', 'tokenCache']
 
@@ -133,7 +139,8 @@ function readVerifierOptions(options, settings) {
     // The fetcher is held to the verifier's timeout, as the built-in fetch is (an invalid one is
     // refused by every verification anyway).
     const fetchTimeout = Number.isFinite(shared.timeout) ? shared.timeout : DEFAULT_JWKS_TIMEOUT_MS
-    return { json: JSON.stringify({ pools, ...shared }), checks, includeRawJwtInErrors, fetcher, fetchTimeout }
+    const padded = given?.[PADDED] === true ? { allowPadding: true } : {}
+    return { json: JSON.stringify({ pools, ...shared, ...padded }), checks, includeRawJwtInErrors, fetcher, fetchTimeout }
   } catch {
     return { why: "the verifier's options could not be read as JSON" }
   }
@@ -347,4 +354,4 @@ function parseUserPoolId(userPoolId) {
 const CognitoJwtVerifier = { create: createVerifier, parseUserPoolId }
 const JwtVerifier = { create: createVerifier }
 
-module.exports = { Verifier, createVerifier, CognitoJwtVerifier, JwtVerifier }
+module.exports = { Verifier, createVerifier, CognitoJwtVerifier, JwtVerifier, PADDED, parameterError }

@@ -149,3 +149,14 @@ async function portedFromAwsJwtVerify(): Promise<void> {
   void claims
 }
 void portedFromAwsJwtVerify
+
+async function behindALoadBalancer(header: string): Promise<void> {
+  const alb = cognitoUserPool.AlbJwtVerifier.create({
+    albArn: 'arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/a/1',
+    issuer: null,
+    clientId: null,
+  })
+  const claims: cognitoUserPool.Claims = await alb.verify(header)
+  void claims
+}
+void behindALoadBalancer

@@ -70,6 +70,7 @@ pub struct Jwt<'t> {
     /// The signature as the token carries it (base64url), decoded when a key checks it: a key or
     /// an algorithm that does not fit answers first.
     pub signature_b64: &'t str,
+    padding: Padding,
 }
 
 /// The claims a verifier checks or type-checks, read from the payload without copying. A claim
@@ -233,14 +234,30 @@ impl<'de> Deserialize<'de> for IsNumber {
     }
 }
 
-fn base64url(encoded: &str, what: &str) -> Result<Vec<u8>> {
+fn base64url(encoded: &str, what: &str, padding: Padding) -> Result<Vec<u8>> {
+    let encoded = match padding {
+        Padding::Refused => encoded,
+        Padding::Allowed => encoded
+            .strip_suffix("==")
+            .or_else(|| encoded.strip_suffix('='))
+            .unwrap_or(encoded),
+    };
     URL_SAFE_NO_PAD
         .decode(encoded)
         .map_err(|_| refused(code::MALFORMED, &format!("its {what} is not base64url")))
 }
 
+/// Whether a token's parts may end in `=` padding. RFC 7515 has none, and neither has any token
+/// Cognito or an OIDC provider issues; an AWS load balancer pads each part of the tokens it signs
+/// (and signs the padded text), so its verifier allows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Padding {
+    Refused,
+    Allowed,
+}
+
 /// The token's three parts, decoded; its algorithm one a public key verifies and its `kid` present.
-pub fn decode(token: &str) -> Result<Jwt<'_>> {
+pub fn decode(token: &str, padding: Padding) -> Result<Jwt<'_>> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(refused(code::MALFORMED, "it is larger than any JWT"));
     }
@@ -254,9 +271,9 @@ pub fn decode(token: &str) -> Result<Jwt<'_>> {
     };
     // Both parts are read before anything is judged, so that a token that is no JWT is a
     // JwtParseError whatever its header names (as aws-jwt-verify answers).
-    let head: Header = serde_json::from_slice(&base64url(header, "header")?)
+    let head: Header = serde_json::from_slice(&base64url(header, "header", padding)?)
         .map_err(|_| refused(code::MALFORMED, "its header is not a JSON object"))?;
-    let text = String::from_utf8(base64url(payload, "payload")?)
+    let text = String::from_utf8(base64url(payload, "payload", padding)?)
         .map_err(|_| refused(code::MALFORMED, "its payload is not UTF-8"))?;
     let object = text.trim_start();
     if !object.starts_with('{') {
@@ -285,6 +302,7 @@ pub fn decode(token: &str) -> Result<Jwt<'_>> {
         },
         signed: &token.as_bytes()[..header.len() + 1 + payload.len()],
         signature_b64: signature,
+        padding,
     })
 }
 
@@ -324,7 +342,7 @@ pub fn without_poisoned_keys(payload: String) -> String {
 impl Jwt<'_> {
     /// The signature's bytes.
     pub fn signature(&self) -> Result<Vec<u8>> {
-        base64url(self.signature_b64, "signature")
+        base64url(self.signature_b64, "signature", self.padding)
     }
 
     /// The checked claims, borrowed from the payload.
@@ -352,7 +370,7 @@ mod tests {
     }
 
     fn code_of(token: &str) -> String {
-        decode(token)
+        decode(token, Padding::Refused)
             .and_then(|jwt| jwt.claims().map(|_| ()))
             .err()
             .map(|e| e.code)
@@ -380,7 +398,7 @@ mod tests {
             );
         }
         let escaped = format!("{header}.{}.", b64(r#"{"iss":"a\/b"}"#));
-        let jwt = decode(&escaped).unwrap();
+        let jwt = decode(&escaped, Padding::Refused).unwrap();
         assert_eq!(jwt.claims().unwrap().iss.as_deref(), Some("a/b"));
     }
 
@@ -406,12 +424,31 @@ mod tests {
             b64(r#"{"iss":"i","n":1}"#),
             URL_SAFE_NO_PAD.encode([1, 2, 3])
         );
-        let jwt = decode(&token).unwrap();
+        let jwt = decode(&token, Padding::Refused).unwrap();
         assert_eq!((jwt.alg, jwt.kid.as_str()), (Alg::Es384, "k1"));
         assert_eq!(jwt.claims().unwrap().iss.as_deref(), Some("i"));
         assert_eq!(jwt.payload, r#"{"iss":"i","n":1}"#);
         assert_eq!(jwt.signature().unwrap(), [1, 2, 3]);
         assert_eq!(jwt.signed, token.rsplit_once('.').unwrap().0.as_bytes());
+    }
+
+    #[test]
+    fn padding_is_refused_but_where_allowed_and_the_signed_text_keeps_it() {
+        let header = format!(
+            "{}==",
+            b64(r#"{"alg":"ES256","kid":"k"}"#).trim_end_matches('=')
+        );
+        let token = format!("{header}.{}.AQID=", b64(r#"{"iss":"i"}"#));
+        assert_eq!(
+            decode(&token, Padding::Refused).err().unwrap().code,
+            code::MALFORMED
+        );
+        let jwt = decode(&token, Padding::Allowed).unwrap();
+        assert_eq!(jwt.signature().unwrap(), [1, 2, 3]);
+        assert!(
+            jwt.signed.starts_with(header.as_bytes()),
+            "the padded text is what was signed"
+        );
     }
 
     #[test]
@@ -447,7 +484,7 @@ mod tests {
         // A signature that is not base64url is malformed once a key is to check it.
         let bad_signature = format!("{header}.{payload}.!!");
         assert_eq!(
-            decode(&bad_signature)
+            decode(&bad_signature, Padding::Refused)
                 .unwrap()
                 .signature()
                 .unwrap_err()

@@ -140,6 +140,8 @@ pub struct Verifier {
     wait: Duration,
     /// Tokens verified before, when the verifier keeps them (`tokenCache`).
     cache: Option<cache::Verified>,
+    /// `=` padding in a token's parts: refused, but by a load balancer's verifier.
+    padding: jwt::Padding,
 }
 
 /// Reads one pool's options, naming the field of any that is wrong.
@@ -372,11 +374,16 @@ impl Verifier {
                 ))
             }
         };
+        let padding = match options.get("allowPadding") {
+            Some(Value::Bool(true)) => jwt::Padding::Allowed,
+            _ => jwt::Padding::Refused,
+        };
         Ok(Self {
             pools,
             timeout,
             wait,
             cache,
+            padding,
         })
     }
 
@@ -431,7 +438,7 @@ impl Verifier {
             }
             return Ok(payload.to_string());
         }
-        let jwt = jwt::decode(token)?;
+        let jwt = jwt::decode(token, self.padding)?;
         let claims = jwt.claims()?;
         let index = self.pool_of(&claims)?;
         let pool = &self.pools[index];
@@ -464,7 +471,7 @@ impl Verifier {
     /// Loads the keys of the token's pool unless they answer for its `kid` already (or the
     /// window since the last load forbids it).
     pub async fn load_for(&self, token: &str) -> Result<()> {
-        let jwt = jwt::decode(token)?;
+        let jwt = jwt::decode(token, self.padding)?;
         let pool = &self.pools[self.pool_of(&jwt.claims()?)?];
         pool.jwks
             .load(&pool.jwks_url, Some(&jwt.kid), self.timeout, self.wait)
@@ -474,7 +481,7 @@ impl Verifier {
     /// For a verifier whose keys a JS fetcher brings: the JWKS URL to fetch for the token's pool,
     /// or None when no fetch is due (the keys answer, or the window is not over: `Err`).
     pub fn fetch_due(&self, token: &str) -> Result<Option<String>> {
-        let jwt = jwt::decode(token)?;
+        let jwt = jwt::decode(token, self.padding)?;
         let pool = &self.pools[self.pool_of(&jwt.claims()?)?];
         Ok(pool
             .jwks
@@ -555,7 +562,7 @@ impl Verifier {
 
     /// The JWK as published that would verify `token`, if it is known.
     pub fn jwk_for(&self, token: &str) -> Option<Value> {
-        let jwt = jwt::decode(token).ok()?;
+        let jwt = jwt::decode(token, self.padding).ok()?;
         let pool = &self.pools[self.pool_of(&jwt.claims().ok()?).ok()?];
         Some(pool.jwks.key(&jwt.kid).ok()?.jwk.clone())
     }
@@ -577,6 +584,7 @@ impl Verifier {
             timeout: config.timeout,
             wait: jwks::MIN_REFETCH,
             cache: None,
+            padding: jwt::Padding::Refused,
         })
     }
 }
