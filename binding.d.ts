@@ -59,8 +59,11 @@ export declare class NativeVerifier {
    * no fetch is due, or why not (the window's wait, the last failure).
    */
   fetchDue(token: string): string | undefined | null | Refusal
-  /** What the JS fetcher brought from `url`: the JWKS as JSON text, or null when it failed. */
-  fetched(url: string, jwks?: string | undefined | null): void
+  /**
+   * What the JS fetcher brought from `url`: the JWKS as JSON text, or null when it failed;
+   * `token`, the one it was fetched for (null for a hydrate).
+   */
+  fetched(url: string, jwks?: string | undefined | null, token?: string | undefined | null): void
   /** The JWKS URLs whose keys are not loaded yet (for `hydrate` with a JS fetcher). */
   unloaded(): Array<string>
   /** Loads every pool's keys not loaded yet; resolves with null, or with the error. */

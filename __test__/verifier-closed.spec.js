@@ -442,15 +442,14 @@ test("a fetcher of the caller's own brings the keys: one call per URL at a time,
   const all = await Promise.all(Array.from({ length: 50 }, () => verifier.verify(access())))
   t.true(all.every((claims) => claims.sub === 'u1'))
   t.deepEqual(asked, [jwksUri], 'fifty verifications, one call')
-  t.is(
-    (
-      await t.throwsAsync(
-        verifier.verify(rs256.sign({ iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 60 }, { kid: 'x' })),
-      )
-    ).code,
-    'KidNotFoundInJwksError',
-  )
-  t.is(asked.length, 1, 'within the window, no second call')
+  // aws-jwt-verify's penalty box: an unknown kid after a load that had its kid loads again (a
+  // key rotation is seen at once); that load not having it starts the window, in which the next
+  // unknown kid waits without a call.
+  const withKid = (kid) => rs256.sign({ iss: ISS, token_use: 'access', client_id: 'client1', exp: now() + 60 }, { kid })
+  t.is((await t.throwsAsync(verifier.verify(withKid('x')))).code, 'KidNotFoundInJwksError')
+  t.is(asked.length, 2, 'an unknown kid, a second call')
+  t.is((await t.throwsAsync(verifier.verify(withKid('y')))).code, 'WaitPeriodNotYetEndedJwkError')
+  t.is(asked.length, 2, 'within the window, no third call')
 
   answer = new Error('secret-laden failure text')
   const failing = createVerifier([{ userPoolId: POOL, jwksUri, tokenUse: 'access', clientId: 'client1' }], { fetcher, jwksWaitSeconds: 0 })

@@ -235,12 +235,15 @@ class Verifier {
   async #fetchFor(token) {
     const due = this.#native.fetchDue(token)
     if (due !== null && typeof due === 'object') return due
-    if (typeof due === 'string') await this.#fetch(due)
+    if (typeof due === 'string') await this.#fetch(due, token)
     return null
   }
 
-  /** One fetch of `uri` through the fetcher at a time; its answer (or its failure) is stored for every pool there. */
-  #fetch(uri) {
+  /**
+   * One fetch of `uri` through the fetcher at a time (for `token`'s key, or for a hydrate); its
+   * answer (or its failure) is stored for every pool there.
+   */
+  #fetch(uri, token = null) {
     let fetching = this.#fetches.get(uri)
     if (!fetching) {
       fetching = (async () => {
@@ -259,7 +262,7 @@ class Verifier {
         } finally {
           clearTimeout(timer)
         }
-        this.#native.fetched(uri, text)
+        this.#native.fetched(uri, text, token)
       })().finally(() => this.#fetches.delete(uri))
       this.#fetches.set(uri, fetching)
     }

@@ -211,11 +211,12 @@ impl NativeVerifier {
         }
     }
 
-    /// What the JS fetcher brought from `url`: the JWKS as JSON text, or null when it failed.
+    /// What the JS fetcher brought from `url`: the JWKS as JSON text, or null when it failed;
+    /// `token`, the one it was fetched for (null for a hydrate).
     #[napi]
-    pub fn fetched(&self, url: String, jwks: Option<String>) {
+    pub fn fetched(&self, url: String, jwks: Option<String>, token: Option<String>) {
         if let Ok(verifier) = &self.verifier {
-            verifier.fetched(&url, jwks.as_deref());
+            verifier.fetched(&url, jwks.as_deref(), token.as_deref());
         }
     }
 

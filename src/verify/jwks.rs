@@ -286,9 +286,12 @@ struct Known {
     keys: Option<HashMap<String, Arc<Key>>>,
     attempted: Option<Instant>,
     failure: Option<Error>,
-    /// A `kid` was looked for in vain since the last fetch: a next unknown `kid` within the
-    /// window waits (aws-jwt-verify's penalty box) rather than being told it is unknown.
+    /// The last load did not have the `kid` it was made for: within the window, a next unknown
+    /// `kid` waits (aws-jwt-verify's penalty box) rather than loading again. A load that has
+    /// its `kid` lifts it, so a key rotation is seen at once.
     missed: bool,
+    /// Counts the loads, so that a caller that waited for one knows it ran.
+    generation: u64,
 }
 
 impl Jwks {
@@ -329,6 +332,7 @@ impl Jwks {
         let mut known = self.known();
         known.attempted = Some(Instant::now());
         known.missed = false;
+        known.generation += 1;
         match loaded {
             Ok(keys) => {
                 known.keys = Some(keys);
@@ -338,52 +342,65 @@ impl Jwks {
         }
     }
 
-    /// Whether a load for `kid` would tell anything new: the key is unknown and the last load
-    /// is older than the window. `Err` is the last load's failure, within the window, or, once a
-    /// `kid` was looked for in vain since that load, the wait the window imposes on a caller that
-    /// did not share the load (`shared` false): aws-jwt-verify's penalty box.
-    fn settled(&self, kid: Option<&str>, shared: bool, wait: Duration) -> Result<bool> {
+    /// Whether the keys answer for `kid`, or a load would tell nothing new; `Err` when a load
+    /// may not run: the last load failed within the window, or (aws-jwt-verify's penalty box) a
+    /// load within the window did not have the `kid` it was run for. `since` is the generation a
+    /// caller saw before it waited for a load (its own or another's): a load since then is the
+    /// answer for its `kid` too, and when that `kid` is not there the penalty box starts.
+    fn settled(&self, kid: Option<&str>, since: Option<u64>, wait: Duration) -> Result<bool> {
         let mut known = self.known();
-        let has_key = match (&known.keys, kid) {
-            (Some(keys), Some(kid)) => keys.contains_key(kid),
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
         let recent = known.attempted.is_some_and(|at| at.elapsed() < wait);
-        match (&known.failure, has_key, recent) {
-            (_, true, _) => Ok(true),
-            (Some(failure), false, true) => Err(failure.clone()),
-            (None, false, true) if kid.is_some() && known.keys.is_some() => {
-                if known.missed && !shared {
-                    return Err(refused(
-                        code::WAIT_PERIOD,
-                        "its kid is unknown, and the pool's JWKS was fetched too recently to \
-                         fetch again",
-                    ));
-                }
-                known.missed = true;
-                Ok(true)
-            }
-            (None, false, recent) => Ok(recent),
-            (Some(_), false, false) => Ok(false),
+        let loaded_since = since.is_some_and(|generation| generation != known.generation);
+        let Some(keys) = &known.keys else {
+            return match (&known.failure, recent) {
+                (Some(failure), true) => Err(failure.clone()),
+                _ => Ok(false),
+            };
+        };
+        let Some(kid) = kid else { return Ok(true) };
+        if keys.contains_key(kid) {
+            return Ok(true);
         }
+        match &known.failure {
+            Some(failure) if recent => return Err(failure.clone()),
+            _ => {}
+        }
+        if loaded_since {
+            known.missed = true;
+            return Ok(true);
+        }
+        if known.missed && recent {
+            return Err(refused(
+                code::WAIT_PERIOD,
+                "its kid is unknown, and the pool's JWKS was fetched too recently to fetch again",
+            ));
+        }
+        Ok(false)
+    }
+
+    /// The generation of what is known: it changes with every load.
+    fn generation(&self) -> u64 {
+        self.known().generation
     }
 
     /// Whether a fetch by the caller's own fetcher is due for `kid`, under the same window as
     /// [`Self::load`]: `Err` is the window's answer (the last failure, or the wait).
     pub fn fetch_due(&self, kid: &str, wait: Duration) -> Result<bool> {
-        self.settled(Some(kid), false, wait).map(|settled| !settled)
+        self.settled(Some(kid), None, wait).map(|settled| !settled)
     }
 
-    /// What the caller's own fetcher brought: the JWKS document's text, or None when it failed
-    /// (its error is the caller's own, and is not repeated).
-    pub fn fetched(&self, document: Option<&str>) {
+    /// What the caller's own fetcher brought for `kid` (None for a hydrate): the JWKS document's
+    /// text, or None when it failed (its error is the caller's own, and is not repeated).
+    pub fn fetched(&self, document: Option<&str>, kid: Option<&str>, wait: Duration) {
+        let before = self.generation();
         self.store(match document {
             Some(text) => parse(text.as_bytes()),
             None => Err(unavailable(
                 "Could not fetch the pool's JWKS: the verifier's fetcher failed".to_owned(),
             )),
         });
+        // Starts the penalty box when the fetch did not bring the kid it was made for.
+        let _ = self.settled(kid, Some(before), wait);
     }
 
     /// Whether keys were fetched or given.
@@ -400,16 +417,18 @@ impl Jwks {
         timeout: Duration,
         wait: Duration,
     ) -> Result<()> {
-        if self.settled(kid, false, wait)? {
+        let seen = self.generation();
+        if self.settled(kid, None, wait)? {
             return Ok(());
         }
         let _turn = self.fetching.lock().await;
-        // The fetch that ran while this one waited may have answered it.
-        if self.settled(kid, true, wait)? {
+        // The fetch that ran while this one waited answers it, as if it were its own.
+        if self.settled(kid, Some(seen), wait)? {
             return Ok(());
         }
+        let before = self.generation();
         self.store(fetch(url, timeout).await);
-        self.settled(kid, true, wait).map(|_| ())
+        self.settled(kid, Some(before), wait).map(|_| ())
     }
 }
 
@@ -507,17 +526,40 @@ mod tests {
         assert!(jwks.key("r1").is_ok());
         assert_eq!(jwks.key("other").err().unwrap().code, code::UNKNOWN_KID);
         assert_eq!(
-            jwks.settled(Some("other"), true, MIN_REFETCH).ok(),
-            Some(true),
-            "given keys are fresh"
+            jwks.settled(Some("other"), None, MIN_REFETCH).ok(),
+            Some(false),
+            "an unknown kid loads again: a key rotation is seen at once"
         );
-        // Once a kid was missed since the load, a caller that shared no load meets the window.
+        // A load made for a kid that it did not have starts the penalty box: its caller (and
+        // every caller that waited for it) is told the kid is unknown, a next caller waits.
+        let before = jwks.generation();
+        jwks.give(parse(json!({"keys": [rsa_jwk()]}).to_string().as_bytes()).unwrap());
         assert_eq!(
-            jwks.settled(Some("other"), false, MIN_REFETCH)
+            jwks.settled(Some("other"), Some(before), MIN_REFETCH).ok(),
+            Some(true)
+        );
+        assert_eq!(
+            jwks.settled(Some("other"), None, MIN_REFETCH)
                 .err()
                 .unwrap()
                 .code,
             code::WAIT_PERIOD
+        );
+        assert_eq!(
+            jwks.settled(Some("r1"), None, MIN_REFETCH).ok(),
+            Some(true),
+            "a known kid is never kept waiting"
+        );
+        // A load that has its kid lifts the penalty.
+        let before = jwks.generation();
+        jwks.give(parse(json!({"keys": [rsa_jwk()]}).to_string().as_bytes()).unwrap());
+        assert_eq!(
+            jwks.settled(Some("r1"), Some(before), MIN_REFETCH).ok(),
+            Some(true)
+        );
+        assert_eq!(
+            jwks.settled(Some("other"), None, MIN_REFETCH).ok(),
+            Some(false)
         );
     }
 }

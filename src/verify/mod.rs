@@ -491,9 +491,11 @@ impl Verifier {
 
     /// What a JS fetcher brought from `url` (the JWKS text, or None when it failed), for every
     /// pool whose keys are there.
-    pub fn fetched(&self, url: &str, document: Option<&str>) {
+    pub fn fetched(&self, url: &str, document: Option<&str>, token: Option<&str>) {
+        let jwt = token.and_then(|token| jwt::decode(token, self.padding).ok());
+        let kid = jwt.as_ref().map(|jwt| jwt.kid.as_str());
         for pool in self.pools.iter().filter(|p| p.jwks_url == url) {
-            pool.jwks.fetched(document);
+            pool.jwks.fetched(document, kid, self.wait);
         }
     }
 
