@@ -169,6 +169,15 @@ declare namespace cognitoUserPool {
     userContext?: { ipAddress?: string; encodedData?: string }
   }
 
+  /** The end user's request, for the admin sign-in's threat protection (Cognito's `ContextData`). */
+  export interface ContextData {
+    ipAddress: string
+    serverName: string
+    serverPath: string
+    httpHeaders: Record<string, string>
+    encodedData?: string
+  }
+
   export type Method<P, R> = {
     (params: P & CallOptions, callback: Callback<R>): void
     (params: P & CallOptions): Promise<R>
@@ -195,6 +204,9 @@ declare namespace cognitoUserPool {
         ),
       LoginResult
     >
+    /** The server-side sign-in (AdminInitiateAuth, ADMIN_USER_PASSWORD_AUTH), with IAM credentials;
+     * its next steps are answered by the same methods as `login`'s. */
+    adminLogin: Method<LoginStep & { password: string; contextData?: ContextData }, LoginResult>
     /** Answers the code challenge the session holds (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP). */
     loginMfa: Method<
       LoginStep & {
@@ -310,6 +322,44 @@ declare namespace cognitoUserPool {
     adminSetUserPassword: Method<{ username: string; password: string; permanent?: boolean }, 'SUCCESS'>
     adminAddUserToGroup: Method<{ username: string; groupName: string }, 'SUCCESS'>
     adminRemoveUserFromGroup: Method<{ username: string; groupName: string }, 'SUCCESS'>
+    adminUpdateUserAttributes: Method<{ username: string; attributes: Attribute[] }, 'SUCCESS'>
+    adminDeleteUserAttributes: Method<{ username: string; attributeNames: string[] }, 'SUCCESS'>
+    adminSetUserMfaPreference: Method<{ username: string; sms?: MfaFactor; totp?: MfaFactor; email?: MfaFactor }, 'SUCCESS'>
+    // The pool's groups
+    listGroups: Method<{ limit?: number; paginationToken?: string }, { groups: Group[]; paginationToken?: string | null }>
+    listUsersInGroup: Method<
+      { groupName: string; limit?: number; paginationToken?: string },
+      { users: AdminUser[]; paginationToken?: string | null }
+    >
+    getGroup: Method<{ groupName: string }, Group>
+    createGroup: Method<GroupSettings, Group>
+    updateGroup: Method<GroupSettings, Group>
+    deleteGroup: Method<{ groupName: string }, 'SUCCESS'>
+    // A user's devices, by username
+    adminListDevices: Method<
+      { username: string; limit?: number; paginationToken?: string },
+      { devices: Device[]; paginationToken?: string | null }
+    >
+    adminGetDevice: Method<{ username: string; deviceKey: string }, Device>
+    adminForgetDevice: Method<{ username: string; deviceKey: string }, 'SUCCESS'>
+    adminUpdateDeviceStatus: Method<{ username: string; deviceKey: string; remembered: boolean }, 'SUCCESS'>
+  }
+
+  export interface Group {
+    groupName: string
+    description?: string | null
+    precedence?: number | null
+    roleArn?: string | null
+    /** Seconds since the epoch. */
+    createdAt?: number | null
+    lastModifiedAt?: number | null
+  }
+
+  export interface GroupSettings {
+    groupName: string
+    description?: string
+    precedence?: number
+    roleArn?: string
   }
 
   export interface AdminUser {

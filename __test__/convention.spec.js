@@ -55,6 +55,7 @@ const ADDED = {
   completeWebAuthnRegistration: { credential: { id: 'c' } },
   listWebAuthnCredentials: {},
   deleteWebAuthnCredential: { credentialId: 'c' },
+  adminLogin: { username: 'u', password: 'p' },
   adminCreateUser: { username: 'u' },
   adminGetUser: { username: 'u' },
   adminListGroupsForUser: { username: 'u' },
@@ -67,9 +68,21 @@ const ADDED = {
   adminSetUserPassword: { username: 'u', password: 'p' },
   adminAddUserToGroup: { username: 'u', groupName: 'g' },
   adminRemoveUserFromGroup: { username: 'u', groupName: 'g' },
+  adminUpdateUserAttributes: { username: 'u', attributes: [{ Name: 'name', Value: 'n' }] },
+  adminDeleteUserAttributes: { username: 'u', attributeNames: ['name'] },
+  adminSetUserMfaPreference: { username: 'u', totp: { enabled: true, preferred: true } },
+  listUsersInGroup: { groupName: 'g' },
+  getGroup: { groupName: 'g' },
+  createGroup: { groupName: 'g' },
+  updateGroup: { groupName: 'g' },
+  deleteGroup: { groupName: 'g' },
+  adminListDevices: { username: 'u' },
+  adminGetDevice: { username: 'u', deviceKey: 'us-east-1_abc' },
+  adminForgetDevice: { username: 'u', deviceKey: 'us-east-1_abc' },
+  adminUpdateDeviceStatus: { username: 'u', deviceKey: 'us-east-1_abc', remembered: true },
 }
 // Only optional params, so there is nothing to get wrong before a request.
-const NO_REQUIRED = ['listUsers']
+const NO_REQUIRED = ['listUsers', 'listGroups']
 // Numbers the original took (README, "What each method accepts"): woven into strings of its own,
 // or, for attributes, not an array and so ignored.
 const NUMBERS_ACCEPTED = { login: ['password'], refreshSession: ['username'], profileEdit: ['attributes'] }

@@ -25,7 +25,7 @@ use aws_sdk_cognitoidentityprovider::config::interceptors::{
 use aws_sdk_cognitoidentityprovider::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_cognitoidentityprovider::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_cognitoidentityprovider::error::BoxError;
-use aws_sdk_cognitoidentityprovider::types::UserContextDataType;
+use aws_sdk_cognitoidentityprovider::types::{ContextDataType, UserContextDataType};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_smithy_runtime_api::client::orchestrator::{Metadata, OrchestratorError};
 use aws_smithy_runtime_api::client::result::ConnectorError;
@@ -118,6 +118,13 @@ const UNREPEATABLE: &[&str] = &[
     "AdminDeleteUser",
     "AdminResetUserPassword",
     "AdminConfirmSignUp",
+    "AdminRespondToAuthChallenge",
+    "AdminDeleteUserAttributes",
+    "AdminForgetDevice",
+    "AdminLinkProviderForUser",
+    "AdminDisableProviderForUser",
+    "CreateGroup",
+    "DeleteGroup",
 ];
 
 /// Whether a transport failure happened before anything was sent (no connection, no DNS).
@@ -310,6 +317,11 @@ impl Cognito {
     /// `UserContextData` for an operation that takes it.
     pub fn user_context(&self) -> Option<UserContextDataType> {
         self.context.user_context.clone()
+    }
+
+    /// `ContextData` for an admin sign-in operation.
+    pub fn context_data(&self) -> Option<ContextDataType> {
+        self.context.context_data.clone()
     }
 
     /// The slot a refresh fills with its tokens, locked by the refresh for as long as it is in

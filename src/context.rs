@@ -6,7 +6,7 @@
 use crate::config::PoolConfig;
 use crate::error::{Error, Result};
 use crate::params::Params;
-use aws_sdk_cognitoidentityprovider::types::UserContextDataType;
+use aws_sdk_cognitoidentityprovider::types::{ContextDataType, HttpHeader, UserContextDataType};
 use std::collections::HashMap;
 
 /// Cognito takes at most this many bytes of `ClientMetadata` keys and values together; a larger
@@ -19,6 +19,9 @@ pub struct Context {
     /// poolData's `clientMetadata` with the call's own over it.
     pub client_metadata: Option<HashMap<String, String>>,
     pub user_context: Option<UserContextDataType>,
+    /// The admin sign-in's `ContextData` (the admin operations take it instead of
+    /// `UserContextData`): the end user's request as the backend received it.
+    pub context_data: Option<ContextDataType>,
 }
 
 impl Context {
@@ -63,8 +66,45 @@ impl Context {
         Ok(Self {
             client_metadata,
             user_context,
+            context_data: read_context_data(params)?,
         })
     }
+}
+
+/// `contextData: { ipAddress, serverName, serverPath, httpHeaders: { name: value }, encodedData? }`.
+fn read_context_data(params: &Params) -> Result<Option<ContextDataType>> {
+    let Some(context) = params.optional_object("contextData")? else {
+        return Ok(None);
+    };
+    let mut headers: Vec<(String, String)> = context
+        .optional_string_map("httpHeaders")?
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    headers.sort();
+    ContextDataType::builder()
+        .ip_address(context.string("ipAddress")?)
+        .server_name(context.string("serverName")?)
+        .server_path(context.string("serverPath")?)
+        .set_http_headers(Some(
+            headers
+                .into_iter()
+                .map(|(name, value)| {
+                    HttpHeader::builder()
+                        .header_name(name)
+                        .header_value(value)
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_encoded_data(context.optional_string("encodedData")?.map(str::to_owned))
+        .build()
+        .map(Some)
+        .map_err(|_| {
+            Error::invalid_param(
+                "contextData must have ipAddress, serverName, serverPath and httpHeaders",
+            )
+        })
 }
 
 impl std::fmt::Debug for Context {
@@ -73,6 +113,10 @@ impl std::fmt::Debug for Context {
         f.debug_struct("Context")
             .field("client_metadata_keys", &keys)
             .field("user_context", &self.user_context)
+            .field(
+                "context_data",
+                &self.context_data.as_ref().map(|c| c.ip_address()),
+            )
             .finish()
     }
 }

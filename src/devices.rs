@@ -109,23 +109,29 @@ pub async fn confirm_device(cognito: &Cognito, params: &Params) -> Result<Confir
 /// later logins (when the pool says so); a not-remembered one is only tracked.
 pub async fn update_device_status(cognito: &Cognito, params: &Params) -> Result<Done> {
     let device_key = params.string("deviceKey")?;
-    let remembered = params
-        .optional_bool("remembered")?
-        .ok_or_else(|| Error::invalid_param("remembered is required"))?;
+    let status = remembered_status(params)?;
     let token = access_token(cognito, params).await?;
     cognito
         .client
         .update_device_status()
         .access_token(token)
         .device_key(device_key)
-        .device_remembered_status(if remembered {
-            DeviceRememberedStatusType::Remembered
-        } else {
-            DeviceRememberedStatusType::NotRemembered
-        })
+        .device_remembered_status(status)
         .send()
         .await?;
     Ok(Done)
+}
+
+/// The `remembered` param (required) as Cognito's status, for the user's call and the admin's.
+pub(crate) fn remembered_status(params: &Params) -> Result<DeviceRememberedStatusType> {
+    let remembered = params
+        .optional_bool("remembered")?
+        .ok_or_else(|| Error::invalid_param("remembered is required"))?;
+    Ok(if remembered {
+        DeviceRememberedStatusType::Remembered
+    } else {
+        DeviceRememberedStatusType::NotRemembered
+    })
 }
 
 /// `getDevice(auth + { deviceKey })`: one device, in `listDevices`' shape.

@@ -154,48 +154,68 @@ pub async fn totp_verify(cognito: &Cognito, params: &Params) -> Result<Done> {
     Ok(Done)
 }
 
+/// The factors' settings as `setMfaPreference` and `adminSetUserMfaPreference` take them:
+/// `{ sms?, totp?, email? }`, each `{ enabled, preferred }`; at least one. Factors left out keep
+/// their setting.
+pub(crate) struct MfaSettings {
+    pub sms: Option<SmsMfaSettingsType>,
+    pub totp: Option<SoftwareTokenMfaSettingsType>,
+    pub email: Option<EmailMfaSettingsType>,
+}
+
+impl MfaSettings {
+    pub(crate) fn read(params: &Params) -> Result<Self> {
+        let flags = |name: &str| -> Result<Option<(bool, bool)>> {
+            let Some(factor) = params.optional_object(name)? else {
+                return Ok(None);
+            };
+            let enabled = factor.optional_bool("enabled")?.unwrap_or(false);
+            Ok(Some((
+                enabled,
+                factor.optional_bool("preferred")?.unwrap_or(false),
+            )))
+        };
+        let (sms, totp, email) = (flags("sms")?, flags("totp")?, flags("email")?);
+        if sms.is_none() && totp.is_none() && email.is_none() {
+            return Err(crate::error::Error::invalid_param(
+                "give at least one of sms, totp, email as { enabled, preferred }",
+            ));
+        }
+        Ok(Self {
+            sms: sms.map(|(e, p)| {
+                SmsMfaSettingsType::builder()
+                    .enabled(e)
+                    .preferred_mfa(p)
+                    .build()
+            }),
+            totp: totp.map(|(e, p)| {
+                SoftwareTokenMfaSettingsType::builder()
+                    .enabled(e)
+                    .preferred_mfa(p)
+                    .build()
+            }),
+            email: email.map(|(e, p)| {
+                EmailMfaSettingsType::builder()
+                    .enabled(e)
+                    .preferred_mfa(p)
+                    .build()
+            }),
+        })
+    }
+}
+
 /// `setMfaPreference(auth + { sms?, totp?, email? })`, each `{ enabled, preferred }`; factors
 /// left out keep their setting.
 pub async fn set_mfa_preference(cognito: &Cognito, params: &Params) -> Result<Done> {
-    let flags = |name: &str| -> Result<Option<(bool, bool)>> {
-        let Some(factor) = params.optional_object(name)? else {
-            return Ok(None);
-        };
-        let enabled = factor.optional_bool("enabled")?.unwrap_or(false);
-        Ok(Some((
-            enabled,
-            factor.optional_bool("preferred")?.unwrap_or(false),
-        )))
-    };
-    let (sms, totp, email) = (flags("sms")?, flags("totp")?, flags("email")?);
-    if sms.is_none() && totp.is_none() && email.is_none() {
-        return Err(crate::error::Error::invalid_param(
-            "give at least one of sms, totp, email as { enabled, preferred }",
-        ));
-    }
+    let settings = MfaSettings::read(params)?;
     let token = access_token(cognito, params).await?;
     cognito
         .client
         .set_user_mfa_preference()
         .access_token(token)
-        .set_sms_mfa_settings(sms.map(|(e, p)| {
-            SmsMfaSettingsType::builder()
-                .enabled(e)
-                .preferred_mfa(p)
-                .build()
-        }))
-        .set_software_token_mfa_settings(totp.map(|(e, p)| {
-            SoftwareTokenMfaSettingsType::builder()
-                .enabled(e)
-                .preferred_mfa(p)
-                .build()
-        }))
-        .set_email_mfa_settings(email.map(|(e, p)| {
-            EmailMfaSettingsType::builder()
-                .enabled(e)
-                .preferred_mfa(p)
-                .build()
-        }))
+        .set_sms_mfa_settings(settings.sms)
+        .set_software_token_mfa_settings(settings.totp)
+        .set_email_mfa_settings(settings.email)
         .send()
         .await?;
     Ok(Done)

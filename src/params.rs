@@ -62,6 +62,11 @@ pub const NAMES: &[&str] = &[
     "challenge",
     "credential",
     "credentialId",
+    "contextData",
+    "description",
+    "precedence",
+    "roleArn",
+    "attributeNames",
 ];
 
 /// The key of the marker the facade sends for a value that JSON cannot carry or that could not be

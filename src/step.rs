@@ -4,6 +4,8 @@
 
 use crate::client::Cognito;
 use crate::error::Result;
+use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthOutput;
+use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeOutput;
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
 use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -11,7 +13,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use std::collections::HashMap;
 
-/// One answer of InitiateAuth or RespondToAuthChallenge.
+/// One answer of InitiateAuth or RespondToAuthChallenge (or their admin forms).
 #[derive(Default)]
 pub struct Step {
     pub challenge: Option<ChallengeNameType>,
@@ -22,7 +24,7 @@ pub struct Step {
     pub result: Option<AuthenticationResultType>,
 }
 
-/// Both operations answer with the same fields.
+/// The four operations answer with the same fields.
 macro_rules! step_from {
     ($($output:ty),+) => {$(
         impl From<$output> for Step {
@@ -39,7 +41,12 @@ macro_rules! step_from {
     )+};
 }
 
-step_from!(InitiateAuthOutput, RespondToAuthChallengeOutput);
+step_from!(
+    InitiateAuthOutput,
+    RespondToAuthChallengeOutput,
+    AdminInitiateAuthOutput,
+    AdminRespondToAuthChallengeOutput
+);
 
 /// InitiateAuth of `flow` for `username` (the name SECRET_HASH is computed with).
 pub async fn initiate<K: Into<String>>(
@@ -53,6 +60,29 @@ pub async fn initiate<K: Into<String>>(
         .initiate_auth()
         .set_client_metadata(cognito.client_metadata())
         .set_user_context_data(cognito.user_context())
+        .client_id(&cognito.config.client_id)
+        .auth_flow(flow)
+        .set_auth_parameters(Some(cognito.auth_parameters(username, parameters)))
+        .send()
+        .await?;
+    Ok(out.into())
+}
+
+/// AdminInitiateAuth of `flow` for `username`: the server-side sign-in, signed with the process's
+/// AWS credentials, with the end user's `ContextData` when the call gives it.
+pub async fn admin_initiate<K: Into<String>>(
+    cognito: &Cognito,
+    flow: AuthFlowType,
+    username: &str,
+    parameters: impl IntoIterator<Item = (K, String)>,
+) -> Result<Step> {
+    let out = cognito
+        .admin()
+        .await
+        .admin_initiate_auth()
+        .set_client_metadata(cognito.client_metadata())
+        .set_context_data(cognito.context_data())
+        .user_pool_id(&cognito.config.user_pool_id)
         .client_id(&cognito.config.client_id)
         .auth_flow(flow)
         .set_auth_parameters(Some(cognito.auth_parameters(username, parameters)))

@@ -21,8 +21,7 @@ use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 /// sends it; EMAIL_OTP and SMS_OTP resolve their code step (answered through `loginMfa`), and
 /// WEB_AUTHN the passkey step (answered through `loginWebAuthn`).
 pub async fn login_select_challenge(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
-    let mut attempt = Attempt::read(params)?;
-    let (_, session) = untag_session(params.string("loginSession")?);
+    let (mut attempt, _, session) = Attempt::answering(params)?;
     let session = Some(session.to_owned());
     let challenge = first_factor(params, "challenge")?
         .ok_or_else(|| Error::invalid_param("challenge is required"))?;
@@ -47,8 +46,7 @@ pub async fn login_select_challenge(cognito: &Cognito, params: &Params) -> Resul
 /// `loginWebAuthn({ username, loginSession, credential })`: answers WEB_AUTHN with the browser's
 /// assertion (`navigator.credentials.get`'s credential as JSON, an object or its text).
 pub async fn login_web_authn(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
-    let attempt = Attempt::read(params)?;
-    let (_, session) = untag_session(params.string("loginSession")?);
+    let (attempt, _, session) = Attempt::answering(params)?;
     let credential = params.json_object_text("credential")?;
     respond(
         cognito,
@@ -64,8 +62,7 @@ pub async fn login_web_authn(cognito: &Cognito, params: &Params) -> Result<Login
 /// SMS_MFA (the original's `MFA_AUTH`), SOFTWARE_TOKEN_MFA or EMAIL_OTP, or USER_AUTH's SMS_OTP.
 /// `mfaType` may name it for a session that came from elsewhere untagged.
 pub async fn login_mfa(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
-    let attempt = Attempt::read(params)?;
-    let (tagged, session) = untag_session(params.string("loginSession")?);
+    let (attempt, tagged, session) = Attempt::answering(params)?;
     let code = params.string("mfaCode")?;
     let challenge = match params.optional_string("mfaType")? {
         None => tagged.unwrap_or(ChallengeNameType::SmsMfa),
@@ -100,8 +97,7 @@ async fn answer(
     challenge: ChallengeNameType,
     field: &str,
 ) -> Result<LoginOutcome> {
-    let attempt = Attempt::read(params)?;
-    let (_, session) = untag_session(params.string("loginSession")?);
+    let (attempt, _, session) = Attempt::answering(params)?;
     let answer = params.string(field)?.to_owned();
     respond(
         cognito,
@@ -145,7 +141,7 @@ pub async fn login_custom_challenge(cognito: &Cognito, params: &Params) -> Resul
 /// `loginMfaSetupVerify` with that session.
 pub async fn login_mfa_setup(cognito: &Cognito, params: &Params) -> Result<TotpSecret> {
     let username = params.string("username")?;
-    let (_, session) = untag_session(params.string("loginSession")?);
+    let (admin, _, session) = untag_session(params.string("loginSession")?);
     let issuer = params.optional_string("issuer")?.unwrap_or("Cognito");
     let (secret, next) = mfa::associate(cognito, Enrolment::Session(session)).await?;
     let next =
@@ -153,15 +149,14 @@ pub async fn login_mfa_setup(cognito: &Cognito, params: &Params) -> Result<TotpS
     Ok(TotpSecret {
         otpauth_uri: mfa::otpauth_uri(issuer, username, &secret),
         secret_code: secret,
-        login_session: Some(tag_session(&ChallengeNameType::MfaSetup, next)),
+        login_session: Some(tag_session(&ChallengeNameType::MfaSetup, next, admin)),
     })
 }
 
 /// `loginMfaSetupVerify({ username, loginSession, totpCode })`: checks the app's first code, then
 /// answers MFA_SETUP; resolves tokens or the next step.
 pub async fn login_mfa_setup_verify(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
-    let attempt = Attempt::read(params)?;
-    let (_, session) = untag_session(params.string("loginSession")?);
+    let (attempt, _, session) = Attempt::answering(params)?;
     let code = params.string("totpCode")?;
     let next = mfa::verify(cognito, Enrolment::Session(session), code, None).await?;
     let next = next.unwrap_or_else(|| session.to_owned());
@@ -181,8 +176,7 @@ pub async fn login_new_password_required(
     cognito: &Cognito,
     params: &Params,
 ) -> Result<LoginOutcome> {
-    let attempt = Attempt::read(params)?;
-    let session = params.string("loginSession")?;
+    let (attempt, _, session) = Attempt::answering(params)?;
     let new_password = params.string("newPassword")?;
     let attributes = params
         .attribute_map_or_list("attributes")?

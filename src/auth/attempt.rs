@@ -3,12 +3,12 @@
 //! [`super::outcome`].
 #![forbid(unsafe_code)]
 
-use super::outcome::{settle, LoginOutcome};
+use super::outcome::{settle, untag_session, LoginOutcome};
 use crate::client::Cognito;
 use crate::devices::DeviceChoice;
 use crate::error::Result;
 use crate::params::Params;
-use crate::step::{initiate, Step};
+use crate::step::{admin_initiate, initiate, Step};
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
 
 /// Who is signing in, and with what device: what every request of one login carries.
@@ -17,6 +17,9 @@ pub(super) struct Attempt {
     /// Cognito's USER_ID_FOR_SRP once the SRP challenge gave it.
     pub(super) username: String,
     pub(super) device: DeviceChoice,
+    /// A server-side sign-in (`adminLogin`): every request goes through the admin operations,
+    /// signed with the process's AWS credentials.
+    pub(super) admin: bool,
 }
 
 impl Attempt {
@@ -24,7 +27,17 @@ impl Attempt {
         Ok(Self {
             username: params.string("username")?.to_owned(),
             device: DeviceChoice::read(params)?,
+            admin: false,
         })
+    }
+
+    /// The attempt a challenge's answer continues, and Cognito's session: `loginSession` says
+    /// whether the sign-in was started by `adminLogin`, and which challenge it holds.
+    pub(super) fn answering(params: &Params) -> Result<(Self, Option<ChallengeNameType>, &str)> {
+        let mut attempt = Self::read(params)?;
+        let (admin, challenge, session) = untag_session(params.string("loginSession")?);
+        attempt.admin = admin;
+        Ok((attempt, challenge, session))
     }
 
     /// USERNAME, the remembered device's DEVICE_KEY (Cognito wants it in every request of a
@@ -50,6 +63,22 @@ pub(super) async fn answer_step<K: Into<String>>(
     answers: impl IntoIterator<Item = (K, String)>,
 ) -> Result<Step> {
     let responses = cognito.auth_parameters(&attempt.username, attempt.parameters(answers));
+    if attempt.admin {
+        let out = cognito
+            .admin()
+            .await
+            .admin_respond_to_auth_challenge()
+            .set_client_metadata(cognito.client_metadata())
+            .set_context_data(cognito.context_data())
+            .user_pool_id(&cognito.config.user_pool_id)
+            .client_id(&cognito.config.client_id)
+            .challenge_name(challenge)
+            .set_session(session)
+            .set_challenge_responses(Some(responses))
+            .send()
+            .await?;
+        return Ok(out.into());
+    }
     let out = cognito
         .client
         .respond_to_auth_challenge()
@@ -76,19 +105,18 @@ pub(super) async fn respond<K: Into<String>>(
     settle(cognito, attempt, step).await
 }
 
-/// InitiateAuth of `flow` for `attempt`, settled.
+/// InitiateAuth (AdminInitiateAuth for an admin attempt) of `flow` for `attempt`, settled.
 pub(super) async fn start<K: Into<String>>(
     cognito: &Cognito,
     attempt: &Attempt,
     flow: AuthFlowType,
     parameters: impl IntoIterator<Item = (K, String)>,
 ) -> Result<LoginOutcome> {
-    let step = initiate(
-        cognito,
-        flow,
-        &attempt.username,
-        attempt.parameters(parameters),
-    )
-    .await?;
+    let parameters = attempt.parameters(parameters);
+    let step = if attempt.admin {
+        admin_initiate(cognito, flow, &attempt.username, parameters).await?
+    } else {
+        initiate(cognito, flow, &attempt.username, parameters).await?
+    };
     settle(cognito, attempt, step).await
 }

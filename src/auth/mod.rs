@@ -25,6 +25,20 @@ use crate::params::Params;
 use attempt::Attempt;
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 
+/// `adminLogin({ username, password, device?, contextData? })`: the server-side sign-in
+/// (AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH), signed with the process's AWS credentials,
+/// for a backend that owns the password form. Resolves what `login` resolves; its challenges are
+/// answered by the same methods (`loginMfa`, `loginNewPasswordRequired`, `loginSelectMfaType`,
+/// `loginMfaSetup`...), which send them through AdminRespondToAuthChallenge.
+pub async fn admin_login(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {
+    let mut attempt = Attempt::read(params)?;
+    attempt.admin = true;
+    // A string, strictly: no original to stay compatible with (login takes numbers, as it did).
+    let password = params.string("password")?.to_owned();
+    let flow = AuthFlowType::AdminUserPasswordAuth;
+    attempt::start(cognito, &attempt, flow, [("PASSWORD", password)]).await
+}
+
 /// `login({ username, password, authFlow?, preferredChallenge?, device? })`: the way of starting
 /// that poolData's `AuthFlow` or the call's `authFlow` names.
 pub async fn login(cognito: &Cognito, params: &Params) -> Result<LoginOutcome> {

@@ -87,26 +87,37 @@ pub(super) fn next_step_name(challenge: &ChallengeNameType) -> Option<&'static s
 
 /// The original's two steps hand back Cognito's session as it is. The newer ones tag it with
 /// their challenge (`SOFTWARE_TOKEN_MFA:<session>`; Cognito sessions never hold a `:`), so
-/// `loginMfa` can answer whichever MFA challenge the session holds without being told.
-pub(super) fn tag_session(challenge: &ChallengeNameType, session: String) -> String {
-    match challenge {
-        ChallengeNameType::SmsMfa | ChallengeNameType::NewPasswordRequired => session,
-        other => format!("{}:{session}", other.as_str()),
+/// `loginMfa` can answer whichever MFA challenge the session holds without being told. A
+/// sign-in `adminLogin` started is tagged `ADMIN:<challenge>:<session>` whatever its challenge,
+/// so that its answers go through AdminRespondToAuthChallenge.
+pub(super) fn tag_session(challenge: &ChallengeNameType, session: String, admin: bool) -> String {
+    match (challenge, admin) {
+        (_, true) => format!("{ADMIN_TAG}:{}:{session}", challenge.as_str()),
+        (ChallengeNameType::SmsMfa | ChallengeNameType::NewPasswordRequired, false) => session,
+        (other, false) => format!("{}:{session}", other.as_str()),
     }
 }
 
-/// The challenge a `loginSession` was tagged with (none for the original's), and Cognito's session.
-pub(super) fn untag_session(login_session: &str) -> (Option<ChallengeNameType>, &str) {
-    match login_session.split_once(':') {
+/// The tag of a session an admin sign-in holds.
+const ADMIN_TAG: &str = "ADMIN";
+
+/// Whether a `loginSession` is an admin sign-in's, the challenge it was tagged with (none for
+/// the original's), and Cognito's session.
+pub(super) fn untag_session(login_session: &str) -> (bool, Option<ChallengeNameType>, &str) {
+    let (admin, rest) = match login_session.split_once(':') {
+        Some((ADMIN_TAG, rest)) => (true, rest),
+        _ => (false, login_session),
+    };
+    match rest.split_once(':') {
         Some((name, session)) if next_step_name(&ChallengeNameType::from(name)).is_some() => {
-            (Some(ChallengeNameType::from(name)), session)
+            (admin, Some(ChallengeNameType::from(name)), session)
         }
-        _ => (None, login_session),
+        _ => (admin, None, rest),
     }
 }
 
 /// The one path from a Cognito auth answer to what the caller gets.
-pub(super) fn outcome(step: Step, device: &DeviceChoice) -> Result<LoginOutcome> {
+pub(super) fn outcome(step: Step, device: &DeviceChoice, admin: bool) -> Result<LoginOutcome> {
     if let Some(result) = step.result {
         let new_device = match device {
             DeviceChoice::NotAsked => None,
@@ -157,7 +168,7 @@ pub(super) fn outcome(step: Step, device: &DeviceChoice) -> Result<LoginOutcome>
     let known_to_original = matches!(next_step, "MFA_AUTH" | "NEW_PASSWORD_REQUIRED");
     Ok(LoginOutcome::NextStep(NextStep {
         next_step,
-        login_session: tag_session(&challenge, session),
+        login_session: tag_session(&challenge, session, admin),
         challenge_parameters: (!known_to_original).then_some(step.parameters),
         available_challenges,
         credential_request_options,
@@ -177,7 +188,7 @@ pub(super) async fn settle(
         }
         _ => step,
     };
-    outcome(step, &attempt.device)
+    outcome(step, &attempt.device, attempt.admin)
 }
 
 #[cfg(test)]
@@ -207,14 +218,15 @@ mod tests {
     #[test]
     fn the_originals_challenges_keep_their_exact_shape() {
         assert_eq!(
-            json(outcome(challenge(ChallengeNameType::SmsMfa), &NOT_ASKED).unwrap()),
+            json(outcome(challenge(ChallengeNameType::SmsMfa), &NOT_ASKED, false).unwrap()),
             serde_json::json!({ "nextStep": "MFA_AUTH", "loginSession": "sess" })
         );
         assert_eq!(
             json(
                 outcome(
                     challenge(ChallengeNameType::NewPasswordRequired),
-                    &NOT_ASKED
+                    &NOT_ASKED,
+                    false
                 )
                 .unwrap()
             ),
@@ -232,14 +244,15 @@ mod tests {
             (ChallengeNameType::SmsOtp, "SMS_OTP"),
             (ChallengeNameType::CustomChallenge, "CUSTOM_CHALLENGE"),
         ] {
-            let value = json(outcome(challenge(name), &NOT_ASKED).unwrap());
+            let value = json(outcome(challenge(name), &NOT_ASKED, false).unwrap());
             assert_eq!(value["nextStep"], step);
             assert_eq!(value["loginSession"], format!("{step}:sess"));
             assert_eq!(
                 value["challengeParameters"]["CODE_DELIVERY_DESTINATION"],
                 "+*****0100"
             );
-            let (tag, session) = untag_session(value["loginSession"].as_str().unwrap());
+            let (admin, tag, session) = untag_session(value["loginSession"].as_str().unwrap());
+            assert!(!admin);
             assert_eq!(tag.as_ref().and_then(next_step_name), Some(step));
             assert_eq!(session, "sess");
         }
@@ -247,13 +260,30 @@ mod tests {
 
     #[test]
     fn untagged_and_unknown_tagged_sessions_pass_through_unchanged() {
-        assert_eq!(untag_session("AYABeD/x+y=="), (None, "AYABeD/x+y=="));
+        assert_eq!(untag_session("AYABeD/x+y=="), (false, None, "AYABeD/x+y=="));
         assert_eq!(
             untag_session("NOT_A_CHALLENGE:x"),
-            (None, "NOT_A_CHALLENGE:x")
+            (false, None, "NOT_A_CHALLENGE:x")
         );
-        let (tag, session) = untag_session("EMAIL_OTP:abc");
-        assert_eq!((tag, session), (Some(ChallengeNameType::EmailOtp), "abc"));
+        let (admin, tag, session) = untag_session("EMAIL_OTP:abc");
+        assert_eq!(
+            (admin, tag, session),
+            (false, Some(ChallengeNameType::EmailOtp), "abc")
+        );
+    }
+
+    #[test]
+    fn an_admin_sign_in_tags_every_session_even_the_originals_two() {
+        for name in [
+            ChallengeNameType::SmsMfa,
+            ChallengeNameType::NewPasswordRequired,
+            ChallengeNameType::SoftwareTokenMfa,
+        ] {
+            let value = json(outcome(challenge(name.clone()), &NOT_ASKED, true).unwrap());
+            let login_session = value["loginSession"].as_str().unwrap();
+            assert_eq!(login_session, format!("ADMIN:{}:sess", name.as_str()));
+            assert_eq!(untag_session(login_session), (true, Some(name), "sess"));
+        }
     }
 
     #[test]
@@ -263,7 +293,7 @@ mod tests {
             ChallengeNameType::DeviceSrpAuth,
             ChallengeNameType::PasswordVerifier,
         ] {
-            let err = outcome(challenge(name.clone()), &NOT_ASKED).unwrap_err();
+            let err = outcome(challenge(name.clone()), &NOT_ASKED, false).unwrap_err();
             assert_eq!(err.code, code::UNKNOWN);
             assert!(err.message.contains(name.as_str()), "{}", err.message);
         }
@@ -272,12 +302,14 @@ mod tests {
     #[test]
     fn an_answer_with_neither_tokens_nor_challenge_or_no_session_is_an_error() {
         assert_eq!(
-            outcome(Step::default(), &NOT_ASKED).unwrap_err().code,
+            outcome(Step::default(), &NOT_ASKED, false)
+                .unwrap_err()
+                .code,
             code::UNKNOWN
         );
         let mut no_session = challenge(ChallengeNameType::SmsMfa);
         no_session.session = None;
-        assert!(outcome(no_session, &NOT_ASKED)
+        assert!(outcome(no_session, &NOT_ASKED, false)
             .unwrap_err()
             .message
             .contains("Session"));
@@ -291,7 +323,7 @@ mod tests {
             ChallengeNameType::EmailOtp,
             ChallengeNameType::WebAuthn,
         ];
-        let value = json(outcome(step, &NOT_ASKED).unwrap());
+        let value = json(outcome(step, &NOT_ASKED, false).unwrap());
         assert_eq!(value["nextStep"], "SELECT_CHALLENGE");
         assert_eq!(value["loginSession"], "SELECT_CHALLENGE:sess");
         assert_eq!(
@@ -305,7 +337,7 @@ mod tests {
         let options = r#"{"challenge":"Y2hhbGxlbmdl","rpId":"cognito-idp.us-east-1.amazonaws.com","timeout":180000,"userVerification":"required","allowCredentials":[{"type":"public-key","id":"AAEC"}]}"#;
         let mut step = challenge(ChallengeNameType::WebAuthn);
         step.parameters = HashMap::from([("CREDENTIAL_REQUEST_OPTIONS".into(), options.into())]);
-        let value = json(outcome(step, &NOT_ASKED).unwrap());
+        let value = json(outcome(step, &NOT_ASKED, false).unwrap());
         assert_eq!(value["nextStep"], "WEB_AUTHN");
         assert_eq!(value["loginSession"], "WEB_AUTHN:sess");
         assert_eq!(
@@ -316,7 +348,7 @@ mod tests {
         unreadable.parameters =
             HashMap::from([("CREDENTIAL_REQUEST_OPTIONS".into(), "{not json".into())]);
         assert_eq!(
-            outcome(unreadable, &NOT_ASKED).unwrap_err().code,
+            outcome(unreadable, &NOT_ASKED, false).unwrap_err().code,
             code::UNKNOWN
         );
     }
@@ -350,7 +382,7 @@ mod tests {
     /// started tracking one (NewDeviceMetadata, which fakecloud never sends).
     #[test]
     fn new_device_metadata_reaches_only_callers_who_asked() {
-        let plain = json(outcome(signed_in(true), &NOT_ASKED).unwrap());
+        let plain = json(outcome(signed_in(true), &NOT_ASKED, false).unwrap());
         let mut keys: Vec<_> = plain.as_object().unwrap().keys().cloned().collect();
         keys.sort();
         assert_eq!(
@@ -364,13 +396,13 @@ mod tests {
             ]
         );
         let asked = DeviceChoice::Asked(None);
-        let value = json(outcome(signed_in(true), &asked).unwrap());
+        let value = json(outcome(signed_in(true), &asked, false).unwrap());
         assert_eq!(
             value["newDevice"],
             serde_json::json!({ "deviceKey": "us-east-1_device", "deviceGroupKey": "group" })
         );
         assert_eq!(value["idTokenExpiresAt"], 2_000_000_001);
-        let value = json(outcome(signed_in(false), &asked).unwrap());
+        let value = json(outcome(signed_in(false), &asked, false).unwrap());
         assert!(value.get("newDevice").is_none());
     }
 }

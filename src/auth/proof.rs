@@ -182,6 +182,7 @@ mod tests {
             let attempt = Attempt {
                 username: s("username"),
                 device: DeviceChoice::Asked(Some(device)),
+                admin: false,
             };
             let sent = |pairs: Vec<(String, String)>| -> serde_json::Value {
                 pairs

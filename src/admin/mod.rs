@@ -1,14 +1,26 @@
-//! Admin calls, for backends holding IAM credentials (beyond the original): create, get, list,
-//! delete, disable/enable users, reset or set passwords, confirm sign-ups, groups, and signing a
-//! user out everywhere. Signed with the default AWS credentials chain, looked up at the first one.
+//! Admin calls, for backends holding IAM credentials (beyond the original): users here (create,
+//! get, list, delete, disable/enable, passwords, sign-up confirmation, attributes, MFA, group
+//! membership, signing out everywhere), the pool's groups in [`groups`], a user's devices in
+//! [`devices`]. Signed with the default AWS credentials chain, looked up at the first one.
 #![forbid(unsafe_code)]
+
+pub mod devices;
+pub mod groups;
 
 use crate::client::Cognito;
 use crate::error::{Error, Result};
+use crate::mfa::MfaSettings;
 use crate::params::Params;
 use crate::results::{AdminUser, Done, UserPage};
 use aws_sdk_cognitoidentityprovider::types::MessageActionType;
 use aws_sdk_cognitoidentityprovider::Client;
+
+/// A list call's `limit` param: 1 to 60 items a page (Cognito's bound).
+fn page_size(params: &Params) -> Result<Option<i32>> {
+    Ok(params
+        .optional_count("limit")?
+        .map(|n| n.clamp(1, 60) as i32))
+}
 
 /// What every admin call about one user starts with: the signed client, the pool and the
 /// `username` param.
@@ -64,9 +76,7 @@ pub async fn admin_get_user(cognito: &Cognito, params: &Params) -> Result<AdminU
 pub async fn list_users(cognito: &Cognito, params: &Params) -> Result<UserPage> {
     let filter = params.optional_string("filter")?;
     let token = params.optional_string("paginationToken")?;
-    let limit = params
-        .optional_count("limit")?
-        .map(|n| n.clamp(1, 60) as i32);
+    let limit = page_size(params)?;
     let out = cognito
         .admin()
         .await
@@ -160,6 +170,60 @@ pub async fn admin_set_user_password(cognito: &Cognito, params: &Params) -> Resu
         .username(username)
         .password(password)
         .permanent(permanent)
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminUpdateUserAttributes({ username, attributes })`: a changed email or phone number is
+/// verified again by code, as Cognito does it (`clientMetadata` reaches the message trigger).
+pub async fn admin_update_user_attributes(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let attrs = params
+        .attribute_list("attributes")?
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| {
+            Error::invalid_param("attributes must be a non-empty [{ Name, Value }] list")
+        })?;
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_update_user_attributes()
+        .set_client_metadata(cognito.client_metadata())
+        .user_pool_id(pool)
+        .username(username)
+        .set_user_attributes(Some(attrs.iter().map(|a| a.to_cognito()).collect()))
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminDeleteUserAttributes({ username, attributeNames })`
+pub async fn admin_delete_user_attributes(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let names = params
+        .optional_words("attributeNames")?
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| Error::invalid_param("attributeNames must be a non-empty list of names"))?;
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_delete_user_attributes()
+        .user_pool_id(pool)
+        .username(username)
+        .set_user_attribute_names(Some(names))
+        .send()
+        .await?;
+    Ok(Done)
+}
+
+/// `adminSetUserMfaPreference({ username, sms?, totp?, email? })`, as `setMfaPreference`.
+pub async fn admin_set_user_mfa_preference(cognito: &Cognito, params: &Params) -> Result<Done> {
+    let settings = MfaSettings::read(params)?;
+    let (client, pool, username) = for_user(cognito, params).await?;
+    client
+        .admin_set_user_mfa_preference()
+        .user_pool_id(pool)
+        .username(username)
+        .set_sms_mfa_settings(settings.sms)
+        .set_software_token_mfa_settings(settings.totp)
+        .set_email_mfa_settings(settings.email)
         .send()
         .await?;
     Ok(Done)
