@@ -325,6 +325,16 @@ declare namespace cognitoUserPool {
     adminUpdateUserAttributes: Method<{ username: string; attributes: Attribute[] }, 'SUCCESS'>
     adminDeleteUserAttributes: Method<{ username: string; attributeNames: string[] }, 'SUCCESS'>
     adminSetUserMfaPreference: Method<{ username: string; sms?: MfaFactor; totp?: MfaFactor; email?: MfaFactor }, 'SUCCESS'>
+    adminGetUserAuthFactors: Method<{ username: string }, AuthFactors>
+    adminDeleteSoftwareToken: Method<{ username: string }, 'SUCCESS'>
+    // Threat protection's record, federation links
+    adminListUserAuthEvents: Method<
+      { username: string; limit?: number; paginationToken?: string },
+      { authEvents: AuthEvent[]; paginationToken?: string | null }
+    >
+    adminUpdateAuthEventFeedback: Method<{ username: string; eventId: string; feedback: 'Valid' | 'Invalid' }, 'SUCCESS'>
+    adminLinkProviderForUser: Method<{ destinationUser: ProviderIdentity; sourceUser: ProviderIdentity }, 'SUCCESS'>
+    adminDisableProviderForUser: Method<{ user: ProviderIdentity }, 'SUCCESS'>
     // The pool's groups
     listGroups: Method<{ limit?: number; paginationToken?: string }, { groups: Group[]; paginationToken?: string | null }>
     listUsersInGroup: Method<
@@ -343,6 +353,28 @@ declare namespace cognitoUserPool {
     adminGetDevice: Method<{ username: string; deviceKey: string }, Device>
     adminForgetDevice: Method<{ username: string; deviceKey: string }, 'SUCCESS'>
     adminUpdateDeviceStatus: Method<{ username: string; deviceKey: string; remembered: boolean }, 'SUCCESS'>
+  }
+
+  export interface ProviderIdentity {
+    providerName: string
+    providerAttributeName?: string
+    providerAttributeValue: string
+  }
+
+  /** One sign-in event; dates in seconds, what Cognito did not record null. */
+  export interface AuthEvent {
+    eventId: string | null
+    eventType: string | null
+    createdAt: number | null
+    eventResponse: string | null
+    riskDecision: string | null
+    riskLevel: string | null
+    compromisedCredentialsDetected: boolean | null
+    ipAddress: string | null
+    deviceName: string | null
+    city: string | null
+    country: string | null
+    feedback: string | null
   }
 
   export interface Group {

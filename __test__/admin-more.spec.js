@@ -144,3 +144,76 @@ test("a user's devices as an admin sees them: list, read, remember, forget; an u
   t.is((await t.throwsAsync(pool.adminGetDevice({ username: user.username, deviceKey }))).code, 'ResourceNotFoundException')
   t.is((await t.throwsAsync(pool.adminUpdateDeviceStatus({ username: user.username, deviceKey }))).code, 'InvalidParameterException')
 })
+
+test("a user's factors and authenticator app, as an admin sees them: auth factors by username, the app removed", async (t) => {
+  const { pool, poolData } = t.context
+  const user = await loggedInUser(poolData)
+  const own = await pool.getUserAuthFactors(user.auth)
+  t.deepEqual(await pool.adminGetUserAuthFactors({ username: user.username }), own)
+  t.true(own.configuredUserAuthFactors.includes('PASSWORD'))
+  t.is(await pool.adminDeleteSoftwareToken({ username: user.username }), 'SUCCESS')
+  t.is((await t.throwsAsync(pool.adminGetUserAuthFactors({ username: unique('nobody') }))).code, 'UserNotFoundException')
+})
+
+test("threat protection's record: a user's sign-in events listed, feedback given on one; an unknown event is a coded error", async (t) => {
+  const { pool, poolData } = t.context
+  const user = await loggedInUser(poolData)
+  await pool.login({ username: user.username, password: user.password })
+  const { authEvents, paginationToken } = await pool.adminListUserAuthEvents({ username: user.username, limit: 10 })
+  t.is(paginationToken ?? null, null)
+  for (const event of authEvents) {
+    t.deepEqual(Object.keys(event).sort(), [
+      'city',
+      'compromisedCredentialsDetected',
+      'country',
+      'createdAt',
+      'deviceName',
+      'eventId',
+      'eventResponse',
+      'eventType',
+      'feedback',
+      'ipAddress',
+      'riskDecision',
+      'riskLevel',
+    ])
+  }
+  t.true(authEvents.length >= 2, 'the sign-up and the sign-ins')
+  t.true(authEvents.some((e) => e.eventType === 'SIGN_UP'))
+  t.is(await pool.adminUpdateAuthEventFeedback({ username: user.username, eventId: authEvents[0].eventId, feedback: 'Valid' }), 'SUCCESS')
+  const after = (await pool.adminListUserAuthEvents({ username: user.username })).authEvents
+  t.is(after.find((e) => e.eventId === authEvents[0].eventId).feedback, 'Valid')
+  const unknown = await t.throwsAsync(
+    pool.adminUpdateAuthEventFeedback({ username: user.username, eventId: 'no-such-event', feedback: 'Invalid' }),
+  )
+  t.is(unknown.code, 'ResourceNotFoundException')
+  t.is(
+    (await t.throwsAsync(pool.adminUpdateAuthEventFeedback({ username: user.username, eventId: 'e', feedback: 'Maybe' }))).code,
+    'InvalidParameterException',
+  )
+})
+
+test("federation links: a provider's identity linked to the pool's user, then disabled; bad identities refused before any request", async (t) => {
+  const { pool, poolData } = t.context
+  const user = await loggedInUser(poolData)
+  const google = { providerName: 'Google', providerAttributeName: 'Cognito_Subject', providerAttributeValue: unique('sub') }
+  t.is(
+    await pool.adminLinkProviderForUser({
+      destinationUser: { providerName: 'Cognito', providerAttributeValue: user.username },
+      sourceUser: google,
+    }),
+    'SUCCESS',
+  )
+  t.is(await pool.adminDisableProviderForUser({ user: google }), 'SUCCESS')
+  t.is((await t.throwsAsync(pool.adminDisableProviderForUser({ user: google }))).code, 'ResourceNotFoundException', 'unlinked already')
+  const proxy = await recordingProxy()
+  t.teardown(() => proxy.close())
+  const offline = cognitoUserPool({ ...poolData, endpoint: proxy.url })
+  for (const params of [
+    {},
+    { destinationUser: 'x', sourceUser: google },
+    { destinationUser: { providerName: 'Cognito' }, sourceUser: google },
+  ]) {
+    t.is((await t.throwsAsync(offline.adminLinkProviderForUser(params))).code, 'InvalidParameterException', JSON.stringify(params))
+  }
+  t.deepEqual(proxy.operations, [])
+})

@@ -80,6 +80,15 @@ const ADDED = {
   adminGetDevice: { username: 'u', deviceKey: 'us-east-1_abc' },
   adminForgetDevice: { username: 'u', deviceKey: 'us-east-1_abc' },
   adminUpdateDeviceStatus: { username: 'u', deviceKey: 'us-east-1_abc', remembered: true },
+  adminGetUserAuthFactors: { username: 'u' },
+  adminDeleteSoftwareToken: { username: 'u' },
+  adminListUserAuthEvents: { username: 'u' },
+  adminUpdateAuthEventFeedback: { username: 'u', eventId: 'e', feedback: 'Valid' },
+  adminLinkProviderForUser: {
+    destinationUser: { providerName: 'Cognito', providerAttributeValue: 'u' },
+    sourceUser: { providerName: 'Google', providerAttributeName: 'Cognito_Subject', providerAttributeValue: '123' },
+  },
+  adminDisableProviderForUser: { user: { providerName: 'Google', providerAttributeValue: '123' } },
 }
 // Only optional params, so there is nothing to get wrong before a request.
 const NO_REQUIRED = ['listUsers', 'listGroups']

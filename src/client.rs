@@ -125,6 +125,7 @@ const UNREPEATABLE: &[&str] = &[
     "AdminDisableProviderForUser",
     "CreateGroup",
     "DeleteGroup",
+    "AdminDeleteSoftwareToken",
 ];
 
 /// Whether a transport failure happened before anything was sent (no connection, no DNS).

@@ -139,6 +139,8 @@ methods! {
         "adminUpdateUserAttributes" => admin::admin_update_user_attributes,
         "adminDeleteUserAttributes" => admin::admin_delete_user_attributes,
         "adminSetUserMfaPreference" => admin::admin_set_user_mfa_preference,
+        "adminGetUserAuthFactors" => admin::admin_get_user_auth_factors,
+        "adminDeleteSoftwareToken" => admin::admin_delete_software_token,
     }
     "Admin: groups" {
         "listGroups" => admin::groups::list_groups,
@@ -153,6 +155,12 @@ methods! {
         "adminGetDevice" => admin::devices::admin_get_device,
         "adminForgetDevice" => admin::devices::admin_forget_device,
         "adminUpdateDeviceStatus" => admin::devices::admin_update_device_status,
+    }
+    "Admin: sign-in events and federation links" {
+        "adminListUserAuthEvents" => admin::events::admin_list_user_auth_events,
+        "adminUpdateAuthEventFeedback" => admin::events::admin_update_auth_event_feedback,
+        "adminLinkProviderForUser" => admin::links::admin_link_provider_for_user,
+        "adminDisableProviderForUser" => admin::links::admin_disable_provider_for_user,
     }
     "The OAuth2 token endpoint" {
         "exchangeCode" => oauth::exchange_code,

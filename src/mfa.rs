@@ -230,15 +230,11 @@ pub async fn get_user_auth_factors(cognito: &Cognito, params: &Params) -> Result
         .access_token(token)
         .send()
         .await?;
-    Ok(AuthFactors {
-        preferred_mfa_setting: out.preferred_mfa_setting().map(str::to_owned),
-        user_mfa_setting_list: out.user_mfa_setting_list().to_vec(),
-        configured_user_auth_factors: out
-            .configured_user_auth_factors()
-            .iter()
-            .map(|f| f.as_str().to_owned())
-            .collect(),
-    })
+    Ok(AuthFactors::new(
+        out.preferred_mfa_setting(),
+        out.user_mfa_setting_list(),
+        out.configured_user_auth_factors(),
+    ))
 }
 
 #[cfg(test)]

@@ -67,6 +67,11 @@ pub const NAMES: &[&str] = &[
     "precedence",
     "roleArn",
     "attributeNames",
+    "eventId",
+    "feedback",
+    "destinationUser",
+    "sourceUser",
+    "user",
 ];
 
 /// The key of the marker the facade sends for a value that JSON cannot carry or that could not be

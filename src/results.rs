@@ -4,7 +4,7 @@
 
 use aws_sdk_cognitoidentityprovider::primitives::DateTime;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, CodeDeliveryDetailsType, DeviceType, UserStatusType, UserType,
+    AttributeType, AuthFactorType, CodeDeliveryDetailsType, DeviceType, UserStatusType, UserType,
     WebAuthnCredentialDescription,
 };
 use serde::{Serialize, Serializer};
@@ -118,6 +118,17 @@ pub struct AuthFactors {
     pub preferred_mfa_setting: Option<String>,
     pub user_mfa_setting_list: Vec<String>,
     pub configured_user_auth_factors: Vec<String>,
+}
+
+impl AuthFactors {
+    /// From the fields GetUserAuthFactors and AdminGetUserAuthFactors both answer with.
+    pub fn new(preferred: Option<&str>, settings: &[String], factors: &[AuthFactorType]) -> Self {
+        Self {
+            preferred_mfa_setting: preferred.map(str::to_owned),
+            user_mfa_setting_list: settings.to_vec(),
+            configured_user_auth_factors: factors.iter().map(|f| f.as_str().to_owned()).collect(),
+        }
+    }
 }
 
 /// `clientCredentials`' `{ accessToken, expiresAt }` (seconds since the epoch). Its Debug print

@@ -1,17 +1,19 @@
 //! Admin calls, for backends holding IAM credentials (beyond the original): users here (create,
 //! get, list, delete, disable/enable, passwords, sign-up confirmation, attributes, MFA, group
 //! membership, signing out everywhere), the pool's groups in [`groups`], a user's devices in
-//! [`devices`]. Signed with the default AWS credentials chain, looked up at the first one.
+//! [`devices`], threat protection's record in [`events`], federation links in [`links`]. Signed with the default AWS credentials chain, looked up at the first one.
 #![forbid(unsafe_code)]
 
 pub mod devices;
+pub mod events;
 pub mod groups;
+pub mod links;
 
 use crate::client::Cognito;
 use crate::error::{Error, Result};
 use crate::mfa::MfaSettings;
 use crate::params::Params;
-use crate::results::{AdminUser, Done, UserPage};
+use crate::results::{AdminUser, AuthFactors, Done, UserPage};
 use aws_sdk_cognitoidentityprovider::types::MessageActionType;
 use aws_sdk_cognitoidentityprovider::Client;
 
@@ -137,6 +139,27 @@ user_actions! {
     admin_confirm_sign_up with client_metadata,
     /// `adminUserGlobalSignOut({ username })`
     admin_user_global_sign_out,
+    /// `adminDeleteSoftwareToken({ username })`: the user's authenticator app is removed.
+    admin_delete_software_token,
+}
+
+/// `adminGetUserAuthFactors({ username })`: as `getUserAuthFactors`, by username.
+pub async fn admin_get_user_auth_factors(
+    cognito: &Cognito,
+    params: &Params,
+) -> Result<AuthFactors> {
+    let (client, pool, username) = for_user(cognito, params).await?;
+    let out = client
+        .admin_get_user_auth_factors()
+        .user_pool_id(pool)
+        .username(username)
+        .send()
+        .await?;
+    Ok(AuthFactors::new(
+        out.preferred_mfa_setting(),
+        out.user_mfa_setting_list(),
+        out.configured_user_auth_factors(),
+    ))
 }
 
 /// The admin calls that take `{ username, groupName }`.
