@@ -127,13 +127,13 @@ const offline = cognitoUserPool({ UserPoolId: 'us-east-1_Offline1', ClientId: 'c
 
 test('the factory exposes the 17 methods of the original, the added ones, and never throws', (t) => {
   t.is(Object.keys(METHODS).length, 17)
-  // `verifier` and `sessions` are the members that are no `(params, callback)` method: they make a
-  // token verifier and a session layer.
+  // `verifier`, `sessions` and `paginate` are the members that are no `(params, callback)` method:
+  // they make a token verifier, a session layer and an iterable of a list call's pages.
   t.deepEqual(
     Object.getOwnPropertyNames(Object.getPrototypeOf(offline))
       .filter((n) => n !== 'constructor')
       .sort(),
-    [...Object.keys(METHODS), ...Object.keys(ADDED), ...NO_REQUIRED, 'verifier', 'sessions'].sort(),
+    [...Object.keys(METHODS), ...Object.keys(ADDED), ...NO_REQUIRED, 'verifier', 'sessions', 'paginate'].sort(),
   )
   for (const bad of [
     undefined,

@@ -8,6 +8,7 @@ const { readHooks, readPoolData } = require('./params.js')
 const { call } = require('./call.js')
 const { Verifier } = require('./verifier.js')
 const { Sessions } = require('./sessions/core.js')
+const { paginate } = require('./paginate.js')
 
 class CognitoUserPool {
   #native
@@ -41,6 +42,14 @@ class CognitoUserPool {
   sessions(options) {
     const pool = JSON.parse(this.#poolData) || {}
     return new Sessions(this, options, { timeout: pool.timeout, scope: `${pool.UserPoolId}/${pool.ClientId}` })
+  }
+
+  /**
+   * Every item of a list call, page after page, as an async iterable:
+   * `for await (const user of pool.paginate('listUsers', { filter, limit, signal }))`.
+   */
+  paginate(method, params) {
+    return paginate(this, method, params)
   }
 
   static {

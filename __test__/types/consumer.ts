@@ -160,3 +160,12 @@ async function behindALoadBalancer(header: string): Promise<void> {
   void claims
 }
 void behindALoadBalancer
+
+async function everyUser(): Promise<void> {
+  for await (const user of pool.paginate('listUsers', { limit: 60 })) {
+    const name: string = user.username
+    void name
+  }
+  for await (const group of pool.paginate('listGroups')) void group.groupName
+}
+void everyUser
