@@ -190,6 +190,19 @@ declare namespace cognitoUserPool {
     /** Sessions for this pool's users: sealed under `secrets`, kept in `store`, verified locally,
      * refreshed near expiry (single-flight), ended with RevokeToken. See README, Sessions. */
     sessions(options: SessionOptions): Sessions
+    /** Every item of a list call, page after page (each page one call, with `signal` and the timeout). */
+    paginate(method: 'listUsers', params?: { filter?: string; limit?: number; signal?: AbortSignal }): AsyncIterable<AdminUser>
+    paginate(method: 'listUsersInGroup', params: { groupName: string; limit?: number; signal?: AbortSignal }): AsyncIterable<AdminUser>
+    paginate(method: 'listGroups', params?: { limit?: number; signal?: AbortSignal }): AsyncIterable<Group>
+    paginate(method: 'adminListDevices', params: { username: string; limit?: number; signal?: AbortSignal }): AsyncIterable<Device>
+    paginate(
+      method: 'adminListUserAuthEvents',
+      params: { username: string; limit?: number; signal?: AbortSignal },
+    ): AsyncIterable<AuthEvent>
+    paginate(
+      method: 'listWebAuthnCredentials',
+      params: Auth & { limit?: number; signal?: AbortSignal },
+    ): AsyncIterable<Record<string, unknown>>
     signup: Method<{ username: string; password: string; attributes?: Attribute[] }, { username: string }>
     signupConfirm: Method<{ username: string; confirmationCode: string }, 'SUCCESS'>
     signupResend: Method<{ username: string }, CodeDelivery>
@@ -284,7 +297,7 @@ declare namespace cognitoUserPool {
     exchangeCode: Method<{ code: string; redirectUri: string; codeVerifier?: string; nonce?: string }, Tokens>
     /** A machine-to-machine access token (client_credentials grant), kept until shortly before it
      * expires; one request in flight per scope set. */
-    clientCredentials: Method<{ scopes?: string | string[] }, { accessToken: string; expiresAt: number }>
+    clientCredentials: Method<{ scopes?: string | string[]; via?: 'domain' | 'api' }, { accessToken: string; expiresAt: number }>
     forgetDevice: Method<Auth & { deviceKey: string }, 'SUCCESS'>
     /** Gives the `newDevice` of a login its secret (an SRP verifier of a random password). */
     confirmDevice: Method<Auth & NewDevice & { deviceName?: string }, ConfirmedDevice>

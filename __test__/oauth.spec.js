@@ -94,8 +94,10 @@ test('refusals: a code the endpoint never issued, a client without the grant, no
   const plain = cognitoUserPool({ ...t.context.poolData, domain: URL })
   const noGrant = await t.throwsAsync(plain.clientCredentials({}))
   t.is(noGrant.statusCode >= 400 && noGrant.statusCode < 500, true, `${noGrant.code} ${noGrant.statusCode}`)
+  // Without a domain, machine tokens come through the API (GetClientToken); asked of the
+  // domain, the missing domain is named.
   const noDomain = cognitoUserPool(t.context.machine)
-  t.regex((await t.throwsAsync(noDomain.clientCredentials({}))).message, /poolData\.domain/)
+  t.regex((await t.throwsAsync(noDomain.clientCredentials({ via: 'domain' }))).message, /poolData\.domain/)
   for (const params of [{ scopes: 5 }, { scopes: [1] }]) {
     t.is((await t.throwsAsync(pool.clientCredentials(params))).code, 'InvalidParameterException')
   }
@@ -248,4 +250,55 @@ test('exchangeCode checks the tokens as an OIDC client: issuer, audience, azp, s
   } finally {
     endpoint.close()
   }
+})
+
+test('machine tokens through the API (GetClientToken): without a domain, or with via: "api"; kept by the same rules, per secret', async (t) => {
+  const poolData = await createPool()
+  await admin('CreateResourceServer', {
+    UserPoolId: poolData.UserPoolId,
+    Identifier: 'api',
+    Name: 'api',
+    Scopes: [{ ScopeName: 'read', ScopeDescription: 'r' }],
+  })
+  const { UserPoolClient: client } = await admin('CreateUserPoolClient', {
+    UserPoolId: poolData.UserPoolId,
+    ClientName: 'machine',
+    GenerateSecret: true,
+    AllowedOAuthFlows: ['client_credentials'],
+    AllowedOAuthScopes: ['api/read'],
+    AllowedOAuthFlowsUserPoolClient: true,
+  })
+  const proxy = await recordingProxy()
+  t.teardown(() => proxy.close())
+  const machine = { ...poolData, ClientId: client.ClientId, ClientSecret: client.ClientSecret, endpoint: proxy.url }
+  const pool = cognitoUserPool(machine)
+  const token = await pool.clientCredentials({ scopes: ['api/read'] })
+  t.is(typeof token.accessToken, 'string')
+  t.true(token.expiresAt > now())
+  const claims = JSON.parse(Buffer.from(token.accessToken.split('.')[1], 'base64url'))
+  t.like(claims, { client_id: client.ClientId, token_use: 'access', scope: 'api/read' })
+  t.deepEqual(
+    await Promise.all(Array.from({ length: 20 }, () => pool.clientCredentials({ scopes: 'api/read', via: 'api' }))),
+    Array(20).fill(token),
+    'kept',
+  )
+  t.deepEqual(proxy.operations, ['GetClientToken'])
+  t.like(
+    JSON.parse(proxy.bodies[0]),
+    { ClientId: client.ClientId, Secret: client.ClientSecret, Scopes: ['api/read'] },
+    'the secret as GetClientToken takes it',
+  )
+  const wrong = await t.throwsAsync(
+    cognitoUserPool({ ...machine, ClientSecret: 'not-the-secret' }).clientCredentials({ scopes: ['api/read'] }),
+  )
+  t.is(wrong.code, 'NotAuthorizedException', 'another secret is not handed the kept token')
+  t.is(proxy.operations.length, 2)
+  t.false(wrong.message.includes('not-the-secret'))
+  for (const [params, message] of [
+    [{ via: 'smoke' }, /via must be/],
+    [{ via: 'domain' }, /poolData\.domain/],
+  ]) {
+    t.regex((await t.throwsAsync(pool.clientCredentials(params))).message, message)
+  }
+  t.regex((await t.throwsAsync(cognitoUserPool({ ...machine, ClientSecret: undefined }).clientCredentials({}))).message, /ClientSecret/)
 })

@@ -15,6 +15,7 @@ use crate::tokens::Tokens;
 use crate::verify::checks::{Checks, TokenUse};
 use crate::verify::{refused, Verifier};
 use aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
+use aws_sdk_cognitoidentityprovider::Client;
 use base64::Engine as _;
 use hyper::body::Bytes;
 use hyper::Method;
@@ -224,8 +225,8 @@ impl Slot {
     }
 }
 
-/// (token endpoint, app client, SHA-256 of its secret, scope set): a token is handed only to the
-/// callers who would have been given it by the endpoint.
+/// (token endpoint or API endpoint, app client, SHA-256 of its secret, scope set): a token is
+/// handed only to the callers who would have been given it by the endpoint.
 type SlotKey = (String, String, [u8; 32], String);
 
 type Slots = HashMap<SlotKey, Arc<Mutex<Slot>>>;
@@ -243,26 +244,95 @@ fn slot_of(key: SlotKey) -> Arc<Mutex<Slot>> {
     slots.entry(key).or_default().clone()
 }
 
-/// The token endpoint's answer to a client_credentials request, with how long it may be kept.
-async fn fetch_machine_token(config: &PoolConfig, scope: &str) -> Result<(MachineToken, i64)> {
-    let mut pairs = vec![("grant_type", "client_credentials")];
-    if !scope.is_empty() {
-        pairs.push(("scope", scope));
+/// Where a machine token comes from: the pool domain's token endpoint (the client_credentials
+/// grant), or the API's GetClientToken (no domain needed).
+#[derive(Clone)]
+enum Source {
+    Domain,
+    Api(Client),
+}
+
+impl Source {
+    /// The call's `via` ('domain' or 'api'); without it, the domain when poolData has one.
+    /// GetClientToken is signed with the process's AWS credentials, as the admin calls are.
+    async fn read(cognito: &Cognito, params: &Params) -> Result<Self> {
+        let via = match params.optional_string("via")? {
+            Some(via) => via,
+            None if cognito.config.token_url.is_some() => "domain",
+            None => "api",
+        };
+        match via {
+            "domain" => token_url(&cognito.config).map(|_| Self::Domain),
+            "api" => Ok(Self::Api(cognito.admin().await)),
+            _ => Err(Error::invalid_param("via must be 'domain' or 'api'")),
+        }
     }
-    let answer = request(config, &pairs).await?;
-    let lives = answer.expires_in.unwrap_or(0).max(0);
+
+    /// What the cache tells this source apart by: the endpoint asked.
+    fn key(&self, config: &PoolConfig) -> Result<String> {
+        Ok(match self {
+            Self::Domain => token_url(config)?.to_owned(),
+            Self::Api(_) => format!(
+                "api:{}:{}",
+                config.region,
+                config.endpoint.as_deref().unwrap_or("")
+            ),
+        })
+    }
+}
+
+/// A machine token from `source`, with how long it may be kept.
+async fn fetch_machine_token(
+    config: &PoolConfig,
+    source: &Source,
+    scope: &str,
+) -> Result<(MachineToken, i64)> {
+    let (access_token, lives) = match source {
+        Source::Domain => {
+            let mut pairs = vec![("grant_type", "client_credentials")];
+            if !scope.is_empty() {
+                pairs.push(("scope", scope));
+            }
+            let answer = request(config, &pairs).await?;
+            (answer.access_token, answer.expires_in.unwrap_or(0))
+        }
+        Source::Api(client) => {
+            let secret = config.client_secret().ok_or_else(|| {
+                Error::invalid_param("GetClientToken needs poolData.ClientSecret")
+            })?;
+            let scopes: Vec<String> = scope
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let out = client
+                .get_client_token()
+                .client_id(&config.client_id)
+                .secret(secret)
+                .set_scopes((!scopes.is_empty()).then_some(scopes))
+                .send()
+                .await?;
+            let result = out.client_authentication_result();
+            (
+                result.and_then(|r| r.access_token()).map(str::to_owned),
+                result.map_or(0, |r| i64::from(r.expires_in())),
+            )
+        }
+    };
+    let lives = lives.max(0);
     let token = MachineToken {
-        access_token: answer
-            .access_token
-            .ok_or_else(|| Error::bad_response("The token endpoint sent no access_token"))?,
+        access_token: access_token
+            .ok_or_else(|| Error::bad_response("Cognito sent no access token"))?,
         expires_at: now() + lives,
     };
     let fresh_until = token.expires_at - EXPIRY_MARGIN_SECS.min(lives / 4);
     Ok((token, fresh_until))
 }
 
-/// `clientCredentials({ scopes? })` (a string or a list): an access token for the app client itself (it needs a
-/// secret and the client_credentials grant), `{ accessToken, expiresAt }`. Callers that find no
+/// `clientCredentials({ scopes?, via? })` (scopes a string or a list): an access token for the app
+/// client itself (it needs a secret and the client_credentials grant), `{ accessToken, expiresAt }`,
+/// from the pool domain's token endpoint or, with `via: 'api'` (the default without a domain),
+/// from the API's GetClientToken. Callers that find no
 /// fresh token share one request; its answer, a token or the endpoint's error, is every one's.
 /// The request belongs to no one call: one caller's abort or timeout does not end it for the
 /// others, and the token it brings is kept.
@@ -271,10 +341,11 @@ pub async fn client_credentials(cognito: &Cognito, params: &Params) -> Result<Ma
     scopes.sort();
     scopes.dedup();
     let scope = scopes.join(" ");
+    let source = Source::read(cognito, params).await?;
     let config = cognito.config.clone();
     let secret: [u8; 32] = Sha256::digest(config.client_secret().unwrap_or_default()).into();
     let key = (
-        token_url(&config)?.to_owned(),
+        source.key(&config)?,
         config.client_id.clone(),
         secret,
         scope.clone(),
@@ -292,8 +363,9 @@ pub async fn client_credentials(cognito: &Cognito, params: &Params) -> Result<Ma
                     let (tell, answer) = watch::channel(None);
                     state.fetch = Some(answer.clone());
                     let (slot, config, scope) = (slot.clone(), config.clone(), scope.clone());
+                    let source = source.clone();
                     tokio::spawn(async move {
-                        let fetched = fetch_machine_token(&config, &scope).await;
+                        let fetched = fetch_machine_token(&config, &source, &scope).await;
                         let mut state = slot.lock().unwrap_or_else(|p| p.into_inner());
                         state.fetch = None;
                         if let Ok(kept) = &fetched {

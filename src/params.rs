@@ -72,7 +72,11 @@ pub const NAMES: &[&str] = &[
     "destinationUser",
     "sourceUser",
     "user",
+    "via",
 ];
+
+/// The params that are no secret: the username, and choices among a few fixed words.
+const NOT_SECRET: &[&str] = &["username", "via", "feedback", "authFlow", "tokenUse"];
 
 /// The key of the marker the facade sends for a value that JSON cannot carry or that could not be
 /// read (`{"\u0000invalid": "a BigInt"}`): such a value is refused when a method reads it.
@@ -155,7 +159,8 @@ impl Params {
     }
 
     /// Every string the caller passed, at any depth, but the username (which is no secret and
-    /// appears in Cognito's own messages): what an error message must never repeat.
+    /// appears in Cognito's own messages) and the params that name one of a few choices (`via:
+    /// 'domain'` would blank out the word in every message): what an error message must never repeat.
     pub fn secrets(&self) -> Vec<&str> {
         fn walk<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
             match value {
@@ -169,7 +174,7 @@ impl Params {
         }
         let mut out = Vec::new();
         for (name, value) in &self.map {
-            if name != "username" {
+            if !NOT_SECRET.contains(&name.as_str()) {
                 walk(value, &mut out);
             }
         }
