@@ -8,8 +8,9 @@ declare namespace cognitoUserPool {
     /** `<region>_<id>`; the region is the part before `_`. */
     UserPoolId: string
     ClientId: string
-    /** The app client's secret, when it has one: SECRET_HASH is added where Cognito needs it. */
-    ClientSecret?: string
+    /** The app client's secret, when it has one: SECRET_HASH is added where Cognito needs it. While
+     * a secret rotates, the two live ones: the first is used until Cognito refuses it, then the other. */
+    ClientSecret?: string | [string] | [string, string]
     /** Override of the Cognito endpoint (else AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL). */
     endpoint?: string
     /** How `login` signs in: proving the password by SRP (the default), sending it, or the
@@ -348,6 +349,10 @@ declare namespace cognitoUserPool {
     adminUpdateAuthEventFeedback: Method<{ username: string; eventId: string; feedback: 'Valid' | 'Invalid' }, 'SUCCESS'>
     adminLinkProviderForUser: Method<{ destinationUser: ProviderIdentity; sourceUser: ProviderIdentity }, 'SUCCESS'>
     adminDisableProviderForUser: Method<{ user: ProviderIdentity }, 'SUCCESS'>
+    // The app client's secrets (two may be live at once, for a rotation)
+    addUserPoolClientSecret: Method<{ clientSecret?: string }, ClientSecretInfo & { clientSecretValue: string }>
+    listUserPoolClientSecrets: Method<{ paginationToken?: string }, { clientSecrets: ClientSecretInfo[]; paginationToken?: string | null }>
+    deleteUserPoolClientSecret: Method<{ clientSecretId: string }, 'SUCCESS'>
     // The pool's groups
     listGroups: Method<{ limit?: number; paginationToken?: string }, { groups: Group[]; paginationToken?: string | null }>
     listUsersInGroup: Method<
@@ -366,6 +371,12 @@ declare namespace cognitoUserPool {
     adminGetDevice: Method<{ username: string; deviceKey: string }, Device>
     adminForgetDevice: Method<{ username: string; deviceKey: string }, 'SUCCESS'>
     adminUpdateDeviceStatus: Method<{ username: string; deviceKey: string; remembered: boolean }, 'SUCCESS'>
+  }
+
+  export interface ClientSecretInfo {
+    clientSecretId: string
+    /** Seconds since the epoch. */
+    createdAt?: number | null
   }
 
   export interface ProviderIdentity {

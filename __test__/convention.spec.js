@@ -89,9 +89,10 @@ const ADDED = {
     sourceUser: { providerName: 'Google', providerAttributeName: 'Cognito_Subject', providerAttributeValue: '123' },
   },
   adminDisableProviderForUser: { user: { providerName: 'Google', providerAttributeValue: '123' } },
+  deleteUserPoolClientSecret: { clientSecretId: 's' },
 }
 // Only optional params, so there is nothing to get wrong before a request.
-const NO_REQUIRED = ['listUsers', 'listGroups']
+const NO_REQUIRED = ['listUsers', 'listGroups', 'listUserPoolClientSecrets', 'addUserPoolClientSecret']
 // Numbers the original took (README, "What each method accepts"): woven into strings of its own,
 // or, for attributes, not an array and so ignored.
 const NUMBERS_ACCEPTED = { login: ['password'], refreshSession: ['username'], profileEdit: ['attributes'] }

@@ -126,6 +126,8 @@ const UNREPEATABLE: &[&str] = &[
     "CreateGroup",
     "DeleteGroup",
     "AdminDeleteSoftwareToken",
+    "AddUserPoolClientSecret",
+    "DeleteUserPoolClientSecret",
 ];
 
 /// Whether a transport failure happened before anything was sent (no connection, no DNS).

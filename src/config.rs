@@ -5,8 +5,10 @@ use crate::error::{Error, Result};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 /// Every call is bounded by this unless poolData says otherwise (`timeout`, in milliseconds).
@@ -63,7 +65,10 @@ pub struct PoolConfig {
     /// The part after `_`: SRP hashes it into the verifier.
     pub pool_name: String,
     pub client_id: String,
-    client_secret: Option<Secret>,
+    /// The app client's live secrets, in poolData's order (one, or two while a secret rotates).
+    client_secrets: Vec<Secret>,
+    /// What the process remembers, for these secrets of this client, as the one Cognito takes.
+    secrets_key: [u8; 32],
     pub endpoint: Option<String>,
     /// Where `verifyToken` gets the pool's keys (default: Cognito's URL for the pool).
     pub jwks_url: Option<String>,
@@ -129,6 +134,32 @@ fn opt_string(data: &Map<String, Value>, key: &str) -> Result<Option<String>> {
     }
 }
 
+/// Which of its secrets each app client uses, by [`PoolConfig::secrets_key`]: learned once, by the
+/// process, when Cognito refuses one (a secret rotated away).
+static ACTIVE_SECRET: LazyLock<Mutex<HashMap<[u8; 32], usize>>> = LazyLock::new(Default::default);
+
+/// `ClientSecret`: a string, or the live secrets as a list of at most two (the current one and
+/// the next, while a rotation is under way; `AddUserPoolClientSecret` keeps two live at once).
+fn read_secrets(data: &Map<String, Value>) -> Result<Vec<Secret>> {
+    match data.get("ClientSecret") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) if s.is_empty() => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![Secret::new(s.clone())]),
+        Some(Value::Array(items)) if (1..=2).contains(&items.len()) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) if !s.is_empty() => Ok(Secret::new(s.clone())),
+                _ => Err(Error::invalid_param(
+                    "poolData.ClientSecret must be a string or a list of one or two strings",
+                )),
+            })
+            .collect(),
+        Some(_) => Err(Error::invalid_param(
+            "poolData.ClientSecret must be a string or a list of one or two strings",
+        )),
+    }
+}
+
 impl PoolConfig {
     /// Parse and check the factory's `poolData` (given as JSON by the facade).
     pub fn from_json(json: &str) -> Result<Self> {
@@ -158,9 +189,16 @@ impl PoolConfig {
             ));
         }
 
-        let client_secret = opt_string(&data, "ClientSecret")?
-            .filter(|s| !s.is_empty())
-            .map(Secret::new);
+        let client_secrets = read_secrets(&data)?;
+        let secrets_key = {
+            let mut digest = Sha256::new();
+            digest.update(client_id.as_bytes());
+            for secret in &client_secrets {
+                digest.update([0]);
+                digest.update(secret.expose().as_bytes());
+            }
+            digest.finalize().into()
+        };
 
         let endpoint = opt_string(&data, "endpoint")?.filter(|s| !s.is_empty());
         if let Some(url) = &endpoint {
@@ -245,7 +283,8 @@ impl PoolConfig {
             region,
             pool_name,
             client_id,
-            client_secret,
+            client_secrets,
+            secrets_key,
             endpoint,
             jwks_url,
             auth_flow,
@@ -257,15 +296,45 @@ impl PoolConfig {
 
     /// The app client's secret, for the requests that take it as it is (RevokeToken,
     /// GetTokensFromRefreshToken, the OAuth2 token endpoint).
+    /// The secret calls use: the first of poolData's, until Cognito refuses it and another is
+    /// taken ([`Self::next_secret`]).
     pub fn client_secret(&self) -> Option<&str> {
-        self.client_secret.as_ref().map(Secret::expose)
+        let active = ACTIVE_SECRET
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&self.secrets_key)
+            .copied()
+            .unwrap_or(0);
+        self.client_secrets.get(active).map(Secret::expose)
+    }
+
+    /// Every secret poolData names, for what must never show in an error.
+    pub fn client_secrets(&self) -> impl Iterator<Item = &str> {
+        self.client_secrets.iter().map(Secret::expose)
+    }
+
+    /// After Cognito refused `used`: the next of poolData's secrets is taken, for every pool
+    /// object of the process with these secrets. False when there is no other.
+    pub fn next_secret(&self, used: &str) -> bool {
+        let Some(index) = self.client_secrets.iter().position(|s| s.expose() == used) else {
+            return false;
+        };
+        if self.client_secrets.len() < 2 {
+            return false;
+        }
+        let mut active = ACTIVE_SECRET.lock().unwrap_or_else(|p| p.into_inner());
+        if active.len() >= 1024 {
+            active.clear();
+        }
+        active.insert(self.secrets_key, (index + 1) % self.client_secrets.len());
+        true
     }
 
     /// `SECRET_HASH` for `username`, when the app client has a secret:
     /// base64(HMAC-SHA256(key = secret, msg = username + client id)).
     pub fn secret_hash(&self, username: &str) -> Option<String> {
-        let secret = self.client_secret.as_ref()?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
+        let secret = self.client_secret()?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
             .expect("HMAC accepts keys of any length");
         mac.update(username.as_bytes());
         mac.update(self.client_id.as_bytes());

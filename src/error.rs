@@ -102,6 +102,15 @@ pub struct FailedAssertion {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// Cognito's refusal of the app client's secret (a SECRET_HASH or client secret it does not
+    /// hold, or the client's credentials at GetClientToken or the token endpoint).
+    pub fn refuses_the_client_secret(&self) -> bool {
+        let message = self.message.to_ascii_lowercase();
+        self.code == "invalid_client"
+            || (self.code == "NotAuthorizedException"
+                && (message.contains("secret") || message.contains("client credentials")))
+    }
+
     /// An error of this package's own making, with the HTTP status a backend should answer
     /// (none when no HTTP answer fits, as for a network failure).
     pub fn new(code: &str, status_code: Option<u16>, message: impl Into<String>) -> Self {

@@ -162,9 +162,35 @@ methods! {
         "adminLinkProviderForUser" => admin::links::admin_link_provider_for_user,
         "adminDisableProviderForUser" => admin::links::admin_disable_provider_for_user,
     }
+    "Admin: the app client's secrets" {
+        "addUserPoolClientSecret" => admin::secrets::add_user_pool_client_secret,
+        "listUserPoolClientSecrets" => admin::secrets::list_user_pool_client_secrets,
+        "deleteUserPoolClientSecret" => admin::secrets::delete_user_pool_client_secret,
+    }
     "The OAuth2 token endpoint" {
         "exchangeCode" => oauth::exchange_code,
         "clientCredentials" => oauth::client_credentials,
+    }
+}
+
+/// The method, run again with poolData's next client secret when Cognito refused the one used (a
+/// secret rotated away): such a refusal comes from the first request that carries the secret,
+/// before Cognito acted on anything, so running the method again repeats nothing. Once per
+/// secret; the process then keeps using the one that worked.
+async fn dispatch_with_secrets(cognito: &Cognito, method: &str, params: &Params) -> Result<String> {
+    let mut tries = cognito.config.client_secrets().count().max(1);
+    loop {
+        let used = cognito.config.client_secret().map(str::to_owned);
+        // Boxed: a method's future is large, and this one's state would hold it on the stack.
+        let outcome = Box::pin(dispatch(cognito, method, params)).await;
+        tries -= 1;
+        match (&outcome, used) {
+            (Err(error), Some(used))
+                if tries > 0
+                    && error.refuses_the_client_secret()
+                    && cognito.config.next_secret(&used) => {}
+            _ => return outcome,
+        }
     }
 }
 
@@ -201,7 +227,8 @@ pub async fn call(
         };
         let deadline = config.timeout;
         let cognito = Cognito::for_config(config, context).await;
-        let bounded = tokio::time::timeout(deadline, dispatch(&cognito, &method, &params));
+        let bounded =
+            tokio::time::timeout(deadline, dispatch_with_secrets(&cognito, &method, &params));
         let outcome = state.scope(bounded).await.unwrap_or_else(|_| {
             Err(Error::network(format!(
                 "the call did not finish within its timeout of {} ms (retries included)",
@@ -212,7 +239,7 @@ pub async fn call(
             let sent = state.sent_secrets();
             let given = params.secrets().into_iter();
             let secrets = given.chain(sent.iter().map(String::as_str));
-            error.redacted(secrets.chain(cognito.config.client_secret()))
+            error.redacted(secrets.chain(cognito.config.client_secrets()))
         });
         // A refresh still in flight is bounded by twice the timeout from its start, which came
         // before the deadline: waiting that long after it always sees the refresh end.
@@ -391,10 +418,15 @@ mod tests {
     #[tokio::test]
     async fn every_method_name_reaches_its_method() {
         // The list calls of the pool have only optional params: `{}` would go to the (absent) server.
-        for method in METHODS
-            .iter()
-            .filter(|m| !["listUsers", "listGroups"].contains(*m))
-        {
+        for method in METHODS.iter().filter(|m| {
+            ![
+                "listUsers",
+                "listGroups",
+                "listUserPoolClientSecrets",
+                "addUserPoolClientSecret",
+            ]
+            .contains(*m)
+        }) {
             let answer: Value = serde_json::from_str(
                 &call(offline(), method.to_string(), "{}".into(), Arc::default()).await,
             )

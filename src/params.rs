@@ -73,6 +73,8 @@ pub const NAMES: &[&str] = &[
     "sourceUser",
     "user",
     "via",
+    "clientSecret",
+    "clientSecretId",
 ];
 
 /// The params that are no secret: the username, and choices among a few fixed words.
