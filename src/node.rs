@@ -23,6 +23,10 @@ fn init() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("cognito-rt")
+        // A sign-in polls the SDK's orchestrator several calls deep (a challenge's answer inside
+        // the login inside the call, each with its own large state in an unoptimised build): 8 MiB
+        // of stack, reserved once for the one worker, leaves room that 2 MiB did not.
+        .thread_stack_size(8 * 1024 * 1024)
         .on_thread_start(|| crate::sched::background(0))
         .enable_all()
         .build();
