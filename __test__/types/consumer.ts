@@ -169,3 +169,17 @@ async function everyUser(): Promise<void> {
   for await (const group of pool.paginate('listGroups')) void group.groupName
 }
 void everyUser
+
+import testing = require('../../lib/testing')
+
+async function ownTests(): Promise<void> {
+  const issuer = testing.createTestIssuer({ userPoolId: 'eu-west-1_AppTests1', clientId: 'web', alg: 'ES256' })
+  const token: string = issuer.accessToken({ groups: ['admins'], expiresIn: -1 })
+  const claims = await issuer.verifier({ tokenUse: 'access' }).verify(token)
+  const { poolData } = await issuer.serve()
+  const kitPool = cognitoUserPool(poolData)
+  void claims
+  void kitPool
+  await issuer.close()
+}
+void ownTests
