@@ -7,6 +7,7 @@
 const { methodsAnsweredNow } = require('./native.js')
 const { readParams } = require('./params.js')
 const { makeError, invalidParams, abortError, internalError } = require('./errors.js')
+const { channels, traced } = require('./tracing.js')
 
 const ANSWERED_NOW = new Set(methodsAnsweredNow())
 
@@ -100,6 +101,27 @@ async function run(pool, method, params) {
   return answer.error ? [makeError(answer.error)] : [null, answer.ok]
 }
 
+/** `run`, published on the call channel when it has subscribers (the error's code in the context). */
+function tracedRun(pool, method, params) {
+  if (!channels.call.hasSubscribers) return run(pool, method, params)
+  const context = { method, userPoolId: pool.userPoolId }
+  let settled
+  // The traced function resolves to nothing: TracingChannel hands what it resolves to every
+  // subscriber (`context.result`), and a method's result may hold tokens.
+  const traceable = async () => {
+    settled = await run(pool, method, params)
+    const [err] = settled
+    if (!err) return
+    context.code = err.code
+    if (err.mayHaveReachedCognito !== undefined) context.mayHaveReachedCognito = err.mayHaveReachedCognito
+    throw err
+  }
+  return traced(channels.call, context, traceable).then(
+    () => settled,
+    () => settled,
+  )
+}
+
 /** `method(params, callback)` as the original, or a Promise when no callback is given. */
 function call(native, method, params, callback) {
   if (callback !== undefined && callback !== null && typeof callback !== 'function') {
@@ -108,7 +130,7 @@ function call(native, method, params, callback) {
     throw err
   }
   const settled = native
-    ? run(native, method, params)
+    ? tracedRun(native, method, params)
     : Promise.resolve([invalidParams(`${method} was called without its pool: call it as pool.${method}(...)`)])
   if (!callback) return settled.then(([err, result]) => (err ? Promise.reject(err) : result))
   // Outside the promise chain: an exception thrown by the callback stays an ordinary uncaught one.

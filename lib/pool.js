@@ -16,7 +16,8 @@ class CognitoUserPool {
 
   constructor(poolData) {
     this.#poolData = readPoolData(poolData)
-    this.#native = { binding: new NativePool(this.#poolData), lastAbortId: 0, ...readHooks(poolData) }
+    const userPoolId = JSON.parse(this.#poolData)?.UserPoolId
+    this.#native = { binding: new NativePool(this.#poolData), lastAbortId: 0, userPoolId, ...readHooks(poolData) }
   }
 
   /**

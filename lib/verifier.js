@@ -6,6 +6,7 @@
 const { NativeVerifier, parseUserPoolId: poolUrls } = require('./native.js')
 const { makeError } = require('./errors.js')
 const { JwtInvalidClaimError, ParameterValidationError } = require('./jwt-errors.js')
+const { channels, traced, tracedSync } = require('./tracing.js')
 
 /** A verifier's Errors: aws-jwt-verify's classes, and bad options or arguments its ParameterValidationError (code InvalidParameterException, 400). */
 const verifierError = (fields) => makeError(fields, fields.code === 'InvalidParameterException' ? ParameterValidationError : undefined)
@@ -177,6 +178,12 @@ class Verifier {
    * verifier's, as aws-jwt-verify takes them.
    */
   verifySync(token, props) {
+    if (!channels.verify.hasSubscribers) return this.#verifySync(token, props)
+    const context = { sync: true }
+    return tracedSync(channels.verify, context, () => described(context, this.#verifySync(token, props)))
+  }
+
+  #verifySync(token, props) {
     const call = readCallOptions(props)
     const claims = this.#claims(token, call)
     const check = call.customJwtCheck ?? this.#checkOf(claims)
@@ -195,7 +202,13 @@ class Verifier {
   }
 
   /** The claims; rejects with a coded Error. Loads the pool's keys when they are not known. */
-  async verify(token, props) {
+  verify(token, props) {
+    if (!channels.verify.hasSubscribers) return this.#verify(token, props)
+    const context = { sync: false }
+    return traced(channels.verify, context, async () => described(context, await this.#verify(token, props)))
+  }
+
+  async #verify(token, props) {
     const call = readCallOptions(props)
     let claims
     try {
@@ -321,6 +334,13 @@ class Verifier {
     const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString())
     return { header, payload, jwk: this.#native.jwkFor(token) }
   }
+}
+
+/** The verified token's issuer and use, for a trace (claims are no secret; the token is). */
+function described(context, claims) {
+  context.issuer = claims.iss
+  context.tokenUse = claims.token_use
+  return claims
 }
 
 /** A token's base64url JSON part, read without any `__proto__` or `constructor` key. */

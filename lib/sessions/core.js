@@ -14,6 +14,7 @@ const { Session } = require('./session.js')
 const express = require('./express.js')
 const fastify = require('./fastify.js')
 const { web } = require('./web.js')
+const { channels, traced } = require('../tracing.js')
 
 const DEFAULT_MAX_AGE_S = 30 * 24 * 3600
 const DEFAULT_MARGIN_S = 60
@@ -279,11 +280,27 @@ class Sessions {
     if (recent && recent.until > Date.now()) return this.#settled(recent.record)
     let pending = this.#refreshing.get(key)
     if (!pending) {
-      pending = this.#store ? this.#refreshShared(record) : this.#refresh(record).then((out) => this.#remember(key, out))
+      const work = () => (this.#store ? this.#refreshShared(record) : this.#refresh(record).then((out) => this.#remember(key, out)))
+      pending = this.#traced(work)
       pending = pending.finally(() => this.#refreshing.delete(key))
       this.#refreshing.set(key, pending)
     }
     return pending
+  }
+
+  /**
+   * A refresh, published on the refresh channel when it has subscribers: `{ store }`, and
+   * `{ ended: true }` when Cognito refused it. The traced function resolves to nothing, since
+   * TracingChannel hands its value to every subscriber and a refresh's value holds tokens.
+   */
+  #traced(work) {
+    if (!channels.refresh.hasSubscribers) return work()
+    const context = { store: this.storeKind }
+    let out
+    return traced(channels.refresh, context, async () => {
+      out = await work()
+      if (out === null) context.ended = true
+    }).then(() => out)
   }
 
   /** Keeps a cookie-only refresh's outcome for the requests still in flight with the older cookie. */

@@ -1,0 +1,153 @@
+'use strict'
+
+// diagnostics_channel: a subscriber to the package's TracingChannels sees, for each method call,
+// verification and sessions refresh, Node's events in order (start, end, then asyncStart/asyncEnd,
+// with error before them on failure), each with its context; nothing secret in any of them over a
+// user's life (sign-up, sign-in, profile, refresh, failures). Against fakecloud, and servers on
+// 127.0.0.1 that refuse or stall.
+
+const dc = require('node:diagnostics_channel')
+const http = require('node:http')
+const test = require('ava')
+const cognitoUserPool = require('..')
+const { createTestIssuer } = require('cognito-user-pool/testing')
+const { URL, admin, createPool, confirmedUser, listenOnLoopback, PASSWORD } = require('./helpers')
+
+const EVENTS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error']
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url')
+/** A token that reads as a JWT (so a call sends it) and that no server accepts. */
+const JWT = `${b64({ alg: 'RS256' })}.${b64({ exp: 1 })}.sig`
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Records every event of the package's channels: `[channel, event, context snapshot]`. */
+function record(t) {
+  const seen = []
+  const subscriptions = ['call', 'verify', 'refresh'].map((name) => {
+    const channel = dc.tracingChannel(`cognito-user-pool:${name}`)
+    const handlers = Object.fromEntries(
+      EVENTS.map((event) => [
+        event,
+        (context) => {
+          const { error, result, ...rest } = context
+          seen.push([
+            name,
+            event,
+            {
+              ...rest,
+              ...(error ? { error: { code: error.code, message: error.message } } : {}),
+              ...(result !== undefined ? { result } : {}),
+            },
+          ])
+        },
+      ]),
+    )
+    channel.subscribe(handlers)
+    return () => channel.unsubscribe(handlers)
+  })
+  t.teardown(() => subscriptions.forEach((stop) => stop()))
+  return seen
+}
+
+const eventsOf = (seen, channel) => seen.filter(([c]) => c === channel).map(([, event]) => event)
+
+test.serial(
+  'method calls: success, a Cognito error, bad params, a refused connection, an abort and a timeout, each with its events in order',
+  async (t) => {
+    const poolData = await createPool()
+    const seen = record(t)
+    const pool = cognitoUserPool(poolData)
+    const user = await confirmedUser(poolData)
+    seen.length = 0
+
+    await pool.login({ username: user.username, password: PASSWORD })
+    t.deepEqual(eventsOf(seen, 'call'), ['start', 'end', 'asyncStart', 'asyncEnd'])
+    t.like(seen[0][2], { method: 'login', userPoolId: poolData.UserPoolId })
+
+    const cases = [
+      [() => pool.login({ username: user.username, password: 'Wrong-Pass-1!' }), 'NotAuthorizedException'],
+      [() => pool.login({ username: user.username }), 'InvalidParameterException'],
+      [
+        () => cognitoUserPool({ ...poolData, endpoint: 'http://127.0.0.1:9', timeout: 2000 }).profile({ username: 'u', accessToken: JWT }),
+        'NetworkError',
+      ],
+      [() => pool.profile({ username: 'u', accessToken: JWT, signal: AbortSignal.abort() }), 'AbortError'],
+    ]
+    const stall = await listenOnLoopback(http.createServer(() => {}))
+    t.teardown(() => stall.close())
+    cases.push([() => cognitoUserPool({ ...poolData, endpoint: stall.url, timeout: 1000 }).signupResend({ username: 'u' }), 'NetworkError'])
+    for (const [make, code] of cases) {
+      seen.length = 0
+      await t.throwsAsync(make())
+      t.deepEqual(eventsOf(seen, 'call'), ['start', 'end', 'error', 'asyncStart', 'asyncEnd'], code)
+      const failed = seen.find(([, event]) => event === 'error')[2]
+      t.is(failed.code, code, failed.error?.message)
+    }
+    t.is(seen[0][2].method, 'signupResend')
+
+    // The callback convention is traced the same way.
+    seen.length = 0
+    await new Promise((resolve) => pool.getMfa({ username: 'u', accessToken: JWT }, () => resolve()))
+    t.deepEqual(eventsOf(seen, 'call'), ['start', 'end', 'error', 'asyncStart', 'asyncEnd'])
+  },
+)
+
+test.serial('verifications: verifySync and verify, passing and refused, with the issuer and use of what passed', async (t) => {
+  const seen = record(t)
+  const issuer = createTestIssuer({ userPoolId: 'us-east-1_Trace1', clientId: 'web' })
+  const verifier = issuer.verifier({ tokenUse: 'access' })
+  verifier.verifySync(issuer.accessToken())
+  t.deepEqual(eventsOf(seen, 'verify'), ['start', 'end'])
+  t.like(seen.at(-1)[2], { sync: true, issuer: issuer.issuer, tokenUse: 'access' })
+  seen.length = 0
+  t.throws(() => verifier.verifySync(issuer.accessToken({ expiresIn: -10 })))
+  t.deepEqual(eventsOf(seen, 'verify'), ['start', 'error', 'end'])
+  t.is(seen[1][2].error.code, 'JwtExpiredError')
+  seen.length = 0
+  await verifier.verify(issuer.accessToken())
+  t.deepEqual(eventsOf(seen, 'verify'), ['start', 'end', 'asyncStart', 'asyncEnd'])
+  seen.length = 0
+  await t.throwsAsync(verifier.verify(issuer.idToken()))
+  t.deepEqual(eventsOf(seen, 'verify'), ['start', 'end', 'error', 'asyncStart', 'asyncEnd'])
+})
+
+test.serial("a user's life, with refreshes by the sessions layer: every event seen, nothing secret in any", async (t) => {
+  const poolData = await createPool()
+  const { UserPoolClient } = await admin('CreateUserPoolClient', {
+    UserPoolId: poolData.UserPoolId,
+    ClientName: 'rotating',
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+    AccessTokenValidity: 5,
+    TokenValidityUnits: { AccessToken: 'minutes' },
+  })
+  const rotating = { ...poolData, ClientId: UserPoolClient.ClientId, jwksUrl: `${URL}/${poolData.UserPoolId}/.well-known/jwks.json` }
+  const seen = record(t)
+  const pool = cognitoUserPool(rotating)
+  const user = await confirmedUser(rotating)
+  const tokens = await pool.login({ username: user.username, password: PASSWORD })
+  await pool.profile({ username: user.username, accessToken: tokens.accessToken })
+  await t.throwsAsync(
+    pool.passwordChange({
+      username: user.username,
+      accessToken: tokens.accessToken,
+      oldPassword: 'Wrong-Pass-1!',
+      newPassword: 'Other-Pass-2!',
+    }),
+  )
+  const sessions = pool.sessions({ secrets: 'a-test-secret-that-is-long-enough-0001', refreshMargin: 297 })
+  const { setCookie } = await sessions.start(tokens, { host: '127.0.0.1' })
+  await sleep(3100)
+  const { session } = await sessions.read({ cookie: setCookie[0].split(';')[0], host: '127.0.0.1' })
+  t.truthy(session)
+  t.deepEqual(eventsOf(seen, 'refresh'), ['start', 'end', 'asyncStart', 'asyncEnd'])
+  t.like(seen.find(([c]) => c === 'refresh')[2], { store: 'memory' })
+  t.true(
+    seen.some(([c, , context]) => c === 'call' && context.method === 'refreshSession'),
+    "the refresh's own call",
+  )
+  t.true(eventsOf(seen, 'verify').length >= 4, 'the sessions layer verifies through the traced verifier')
+  const everything = JSON.stringify(seen)
+  for (const secret of [PASSWORD, 'Other-Pass-2!', tokens.accessToken, tokens.idToken, tokens.refreshToken, session.auth.accessToken]) {
+    t.false(everything.includes(secret))
+  }
+})
