@@ -13,32 +13,25 @@ const test = require('ava')
 const puppeteer = require('puppeteer-core')
 const cognitoUserPool = require('..')
 const { program } = require('../scripts/debian.js')
-const { URL, admin, createPool, confirmedUser, recordingProxy, PASSWORD } = require('./helpers')
+const { URL, createPool, confirmedUser, recordingProxy, PASSWORD, shortLivedRotatingClient } = require('./helpers')
 const { SECRET, serve } = require('./session-apps')
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 test('Chromium signs in, keeps its session across a refresh, signs out; the cookie as the browser holds it', async (t) => {
   const poolData = await createPool()
-  const { UserPoolClient } = await admin('CreateUserPoolClient', {
-    UserPoolId: poolData.UserPoolId,
-    ClientName: 'rotating',
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
-    AccessTokenValidity: 5,
-    TokenValidityUnits: { AccessToken: 'minutes' },
-  })
+  const rotatingClientId = await shortLivedRotatingClient(poolData)
   const proxy = await recordingProxy()
   t.teardown(() => proxy.close())
   const pool = cognitoUserPool({
     ...poolData,
-    ClientId: UserPoolClient.ClientId,
+    ClientId: rotatingClientId,
     endpoint: proxy.url,
     jwksUrl: `${URL}/${poolData.UserPoolId}/.well-known/jwks.json`,
   })
   const app = await serve('express', { pool, sessions: pool.sessions({ secrets: SECRET, refreshMargin: 297 }) })
   t.teardown(() => app.close())
-  const user = await confirmedUser({ ...poolData, ClientId: UserPoolClient.ClientId })
+  const user = await confirmedUser({ ...poolData, ClientId: rotatingClientId })
 
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cup-chromium-'))
   const browser = await puppeteer.launch({

@@ -14,7 +14,7 @@ const readline = require('node:readline')
 const test = require('ava')
 const cognitoUserPool = require('..')
 const redis = require('../scripts/redis.js')
-const { URL, admin, createPool, confirmedUser, recordingProxy, PASSWORD } = require('./helpers')
+const { URL, createPool, confirmedUser, recordingProxy, PASSWORD, shortLivedRotatingClient } = require('./helpers')
 const { SECRET, serve, browser } = require('./session-apps')
 
 const USERS = 5
@@ -24,19 +24,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 test.before(async (t) => {
   const poolData = await createPool()
-  const { UserPoolClient } = await admin('CreateUserPoolClient', {
-    UserPoolId: poolData.UserPoolId,
-    ClientName: 'rotating',
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
-    AccessTokenValidity: 5,
-    IdTokenValidity: 5,
-    TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
-  })
+  const rotatingClientId = await shortLivedRotatingClient(poolData)
   t.context.proxy = await recordingProxy()
   t.context.poolData = {
     ...poolData,
-    ClientId: UserPoolClient.ClientId,
+    ClientId: rotatingClientId,
     endpoint: t.context.proxy.url,
     jwksUrl: `${URL}/${poolData.UserPoolId}/.well-known/jwks.json`,
   }

@@ -16,6 +16,23 @@ const codes = (poolId, username) => fakecloud.codes(URL, poolId, username)
 const smsCode = (phone) => fakecloud.smsCode(URL, phone)
 const { unique } = fakecloud
 
+/**
+ * An app client of `poolData`'s pool that rotates refresh tokens (no grace period) and issues
+ * access and id tokens of 5 minutes, fakecloud's and Cognito's shortest: resolves its ClientId.
+ */
+async function shortLivedRotatingClient(poolData) {
+  const { UserPoolClient } = await admin('CreateUserPoolClient', {
+    UserPoolId: poolData.UserPoolId,
+    ClientName: 'rotating',
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+    AccessTokenValidity: 5,
+    IdTokenValidity: 5,
+    TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+  })
+  return UserPoolClient.ClientId
+}
+
 /** A signed-up, confirmed user of `poolData`; resolves `{ username, password, email }`. */
 async function confirmedUser(poolData, { attributes = [] } = {}) {
   const pool = cognitoUserPool(poolData)
@@ -110,6 +127,7 @@ async function recordingProxy() {
 }
 
 module.exports = {
+  shortLivedRotatingClient,
   URL,
   PASSWORD,
   admin,

@@ -11,7 +11,7 @@
 const test = require('ava')
 const cognitoUserPool = require('..')
 const redis = require('../scripts/redis.js')
-const { URL, admin, createPool, confirmedUser, recordingProxy, PASSWORD } = require('./helpers')
+const { URL, admin, createPool, confirmedUser, recordingProxy, PASSWORD, shortLivedRotatingClient } = require('./helpers')
 const { SECRET, serve, storeOf, browser } = require('./session-apps')
 
 const FRAMEWORKS = ['express', 'fastify', 'web']
@@ -20,18 +20,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 test.before(async (t) => {
   const poolData = await createPool()
-  const { UserPoolClient } = await admin('CreateUserPoolClient', {
-    UserPoolId: poolData.UserPoolId,
-    ClientName: 'rotating',
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
-    AccessTokenValidity: 5,
-    IdTokenValidity: 5,
-    TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
-  })
+  const rotatingClientId = await shortLivedRotatingClient(poolData)
   // fakecloud serves the pool's keys at its own address while `iss` names AWS: hence jwksUrl.
   const jwksUrl = `${URL}/${poolData.UserPoolId}/.well-known/jwks.json`
-  t.context.poolData = { ...poolData, ClientId: UserPoolClient.ClientId, jwksUrl }
+  t.context.poolData = { ...poolData, ClientId: rotatingClientId, jwksUrl }
   t.context.redis = await redis.start()
 })
 

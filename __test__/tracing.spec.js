@@ -11,7 +11,7 @@ const http = require('node:http')
 const test = require('ava')
 const cognitoUserPool = require('..')
 const { createTestIssuer } = require('cognito-user-pool/testing')
-const { URL, admin, createPool, confirmedUser, listenOnLoopback, PASSWORD } = require('./helpers')
+const { URL, createPool, confirmedUser, listenOnLoopback, PASSWORD, shortLivedRotatingClient } = require('./helpers')
 
 const EVENTS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error']
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -112,15 +112,8 @@ test.serial('verifications: verifySync and verify, passing and refused, with the
 
 test.serial("a user's life, with refreshes by the sessions layer: every event seen, nothing secret in any", async (t) => {
   const poolData = await createPool()
-  const { UserPoolClient } = await admin('CreateUserPoolClient', {
-    UserPoolId: poolData.UserPoolId,
-    ClientName: 'rotating',
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
-    AccessTokenValidity: 5,
-    TokenValidityUnits: { AccessToken: 'minutes' },
-  })
-  const rotating = { ...poolData, ClientId: UserPoolClient.ClientId, jwksUrl: `${URL}/${poolData.UserPoolId}/.well-known/jwks.json` }
+  const rotatingClientId = await shortLivedRotatingClient(poolData)
+  const rotating = { ...poolData, ClientId: rotatingClientId, jwksUrl: `${URL}/${poolData.UserPoolId}/.well-known/jwks.json` }
   const seen = record(t)
   const pool = cognitoUserPool(rotating)
   const user = await confirmedUser(rotating)

@@ -168,7 +168,7 @@ async function smsCode(url, phone) {
   return match[0]
 }
 
-module.exports = { ensureInstalled, start, isHealthy, admin, unique, createPool, codes, smsCode, CACHE_DIR, VERSION }
+module.exports = { ensureInstalled, start, isHealthy, admin, unique, createPool, codes, smsCode, freePort, CACHE_DIR, VERSION }
 
 if (require.main === module && process.argv[2] === 'install') {
   console.log(ensureInstalled())

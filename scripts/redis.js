@@ -7,17 +7,7 @@ const { spawn } = require('node:child_process')
 const net = require('node:net')
 
 const { program } = require('./debian.js')
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
+const { freePort } = require('./fakecloud.js')
 
 function answersPing(port) {
   return new Promise((resolve) => {

@@ -125,40 +125,35 @@ pub async fn get_group(cognito: &Cognito, params: &Params) -> Result<Group> {
     answered(out.group(), "GetGroup")
 }
 
-/// `createGroup({ groupName, description?, precedence?, roleArn? })`
-pub async fn create_group(cognito: &Cognito, params: &Params) -> Result<Group> {
-    let group = params.string("groupName")?;
-    let settings = Settings::read(params)?;
-    let out = cognito
-        .admin()
-        .await
-        .create_group()
-        .user_pool_id(&cognito.config.user_pool_id)
-        .group_name(group)
-        .set_description(settings.description.map(str::to_owned))
-        .set_precedence(settings.precedence)
-        .set_role_arn(settings.role_arn.map(str::to_owned))
-        .send()
-        .await?;
-    answered(out.group(), "CreateGroup")
+/// The writes of a group (`createGroup`, `updateGroup`), each its own operation with the same
+/// fields, answered with the group.
+macro_rules! group_writes {
+    ($($(#[$doc:meta])* $name:ident => $operation:literal,)+) => {$(
+        $(#[$doc])*
+        pub async fn $name(cognito: &Cognito, params: &Params) -> Result<Group> {
+            let group = params.string("groupName")?;
+            let settings = Settings::read(params)?;
+            let out = cognito
+                .admin()
+                .await
+                .$name()
+                .user_pool_id(&cognito.config.user_pool_id)
+                .group_name(group)
+                .set_description(settings.description.map(str::to_owned))
+                .set_precedence(settings.precedence)
+                .set_role_arn(settings.role_arn.map(str::to_owned))
+                .send()
+                .await?;
+            answered(out.group(), $operation)
+        }
+    )+};
 }
 
-/// `updateGroup({ groupName, description?, precedence?, roleArn? })`: what is left out stays.
-pub async fn update_group(cognito: &Cognito, params: &Params) -> Result<Group> {
-    let group = params.string("groupName")?;
-    let settings = Settings::read(params)?;
-    let out = cognito
-        .admin()
-        .await
-        .update_group()
-        .user_pool_id(&cognito.config.user_pool_id)
-        .group_name(group)
-        .set_description(settings.description.map(str::to_owned))
-        .set_precedence(settings.precedence)
-        .set_role_arn(settings.role_arn.map(str::to_owned))
-        .send()
-        .await?;
-    answered(out.group(), "UpdateGroup")
+group_writes! {
+    /// `createGroup({ groupName, description?, precedence?, roleArn? })`
+    create_group => "CreateGroup",
+    /// `updateGroup({ groupName, description?, precedence?, roleArn? })`: what is left out stays.
+    update_group => "UpdateGroup",
 }
 
 /// `deleteGroup({ groupName })`
