@@ -135,7 +135,9 @@ test('2,000 calls aborted at every moment: nothing sent after an abort, and "not
     )
     t.true(unsent.length >= 400, `aborts before sending: ${unsent.length}`)
     t.true(done.length >= 400, `calls never aborted, or aborted too late: ${done.length}`)
-    t.true(maybeSent.length > 0, 'some aborts came while a request was on the wire')
+    // Whether an abort lands while a request is on the wire depends on the machine's load (a CI
+    // run saw none): the invariants above hold either way, and the first test of this file makes
+    // that moment deterministic (a held request, mayHaveReachedCognito true).
     t.log(
       `not sent ${unsent.length}, maybe sent ${maybeSent.length} (${maybeSent.filter(({ username }) => server.seen.has(username)).length} arrived), answered ${done.length}`,
     )
