@@ -200,6 +200,7 @@ declare namespace cognitoUserPool {
       method: 'adminListUserAuthEvents',
       params: { username: string; limit?: number; signal?: AbortSignal },
     ): AsyncIterable<AuthEvent>
+    paginate(method: 'listUserImportJobs', params?: { limit?: number; signal?: AbortSignal }): AsyncIterable<ImportJob>
     paginate(
       method: 'listWebAuthnCredentials',
       params: Auth & { limit?: number; signal?: AbortSignal },
@@ -371,6 +372,61 @@ declare namespace cognitoUserPool {
     adminGetDevice: Method<{ username: string; deviceKey: string }, Device>
     adminForgetDevice: Method<{ username: string; deviceKey: string }, 'SUCCESS'>
     adminUpdateDeviceStatus: Method<{ username: string; deviceKey: string; remembered: boolean }, 'SUCCESS'>
+    // User import jobs (`importUsers` runs them in order)
+    getCsvHeader: Method<Record<string, never>, { csvHeader: string[] }>
+    createUserImportJob: Method<
+      { jobName: string; cloudWatchLogsRoleArn: string; passwordHashingAlgorithm?: PasswordHashingAlgorithm },
+      ImportJob & { preSignedUrl: string }
+    >
+    startUserImportJob: Method<{ jobId: string }, ImportJob>
+    describeUserImportJob: Method<{ jobId: string }, ImportJob>
+    stopUserImportJob: Method<{ jobId: string }, ImportJob>
+    listUserImportJobs: Method<
+      { limit?: number; paginationToken?: string },
+      { userImportJobs: ImportJob[]; paginationToken?: string | null }
+    >
+    /** Users moved into the pool by one import job, followed until it ends: resolves the job
+     * when it Succeeded, rejects with `UserImportJobFailed` (and `err.job`) otherwise; errors after
+     * the job was created carry `err.jobId`. An abort stops the waiting, not the job. */
+    importUsers(users: Iterable<ImportRecord> | AsyncIterable<ImportRecord>, options: ImportOptions): Promise<ImportJob>
+  }
+
+  export type PasswordHashingAlgorithm = 'BCRYPT' | 'SCRYPT' | 'ARGON2ID' | 'PBKDF2_SHA256'
+
+  /** One user to import: `attributes` keyed by the columns of the pool's CSV header
+   * (`getCsvHeader`), a password hash under the column the header names for it. */
+  export interface ImportRecord {
+    username: string
+    attributes?: Record<string, string | number | boolean>
+    mfaEnabled?: boolean
+  }
+
+  export interface ImportOptions {
+    jobName: string
+    /** The role Cognito logs the job's results to CloudWatch with. */
+    cloudWatchLogsRoleArn: string
+    passwordHashingAlgorithm?: PasswordHashingAlgorithm
+    /** Called with the job after it starts and at each poll until it ends. */
+    onProgress?: (job: ImportJob) => void
+    /** Milliseconds between polls (5000). */
+    pollInterval?: number
+    signal?: AbortSignal
+  }
+
+  /** A user import job; dates in seconds. */
+  export interface ImportJob {
+    jobId: string
+    jobName: string
+    status: 'Created' | 'Pending' | 'InProgress' | 'Stopping' | 'Expired' | 'Stopped' | 'Failed' | 'Succeeded'
+    createdAt?: number | null
+    startedAt?: number | null
+    completedAt?: number | null
+    importedUsers: number
+    skippedUsers: number
+    failedUsers: number
+    completionMessage?: string | null
+    passwordHashingAlgorithm?: PasswordHashingAlgorithm | null
+    cloudWatchLogsRoleArn?: string | null
   }
 
   export interface ClientSecretInfo {

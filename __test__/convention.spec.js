@@ -90,9 +90,20 @@ const ADDED = {
   },
   adminDisableProviderForUser: { user: { providerName: 'Google', providerAttributeValue: '123' } },
   deleteUserPoolClientSecret: { clientSecretId: 's' },
+  createUserImportJob: { jobName: 'j', cloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/CognitoImport' },
+  startUserImportJob: { jobId: 'import-1' },
+  describeUserImportJob: { jobId: 'import-1' },
+  stopUserImportJob: { jobId: 'import-1' },
 }
 // Only optional params, so there is nothing to get wrong before a request.
-const NO_REQUIRED = ['listUsers', 'listGroups', 'listUserPoolClientSecrets', 'addUserPoolClientSecret']
+const NO_REQUIRED = [
+  'listUsers',
+  'listGroups',
+  'listUserPoolClientSecrets',
+  'addUserPoolClientSecret',
+  'getCsvHeader',
+  'listUserImportJobs',
+]
 // Numbers the original took (README, "What each method accepts"): woven into strings of its own,
 // or, for attributes, not an array and so ignored.
 const NUMBERS_ACCEPTED = { login: ['password'], refreshSession: ['username'], profileEdit: ['attributes'] }
@@ -128,13 +139,14 @@ const offline = cognitoUserPool({ UserPoolId: 'us-east-1_Offline1', ClientId: 'c
 
 test('the factory exposes the 17 methods of the original, the added ones, and never throws', (t) => {
   t.is(Object.keys(METHODS).length, 17)
-  // `verifier`, `sessions` and `paginate` are the members that are no `(params, callback)` method:
-  // they make a token verifier, a session layer and an iterable of a list call's pages.
+  // `verifier`, `sessions`, `paginate` and `importUsers` are the members that are no
+  // `(params, callback)` method: they make a token verifier, a session layer, an iterable of a
+  // list call's pages, and run a whole import job.
   t.deepEqual(
     Object.getOwnPropertyNames(Object.getPrototypeOf(offline))
       .filter((n) => n !== 'constructor')
       .sort(),
-    [...Object.keys(METHODS), ...Object.keys(ADDED), ...NO_REQUIRED, 'verifier', 'sessions', 'paginate'].sort(),
+    [...Object.keys(METHODS), ...Object.keys(ADDED), ...NO_REQUIRED, 'verifier', 'sessions', 'paginate', 'importUsers'].sort(),
   )
   for (const bad of [
     undefined,

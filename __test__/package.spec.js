@@ -35,6 +35,8 @@ test('index.d.ts: a typed consumer compiles, misuse does not', (t) => {
   t.regex(bad.stdout, /misuse\.ts\(17,[\s\S]*?Property 'tokenUse' is missing/)
   t.regex(bad.stdout, /misuse\.ts\(\d+,[\s\S]*?Property 'secrets' is missing/)
   t.regex(bad.stdout, /misuse\.ts\(\d+,[\s\S]*?'"redis"' is not assignable/)
+  t.regex(bad.stdout, /misuse\.ts\(\d+,[\s\S]*?Property 'cloudWatchLogsRoleArn' is missing/)
+  t.regex(bad.stdout, /misuse\.ts\(\d+,[\s\S]*?Property 'username' is missing/)
 })
 
 test('npm install by name from a registry brings the platform binary as an optional dependency; require, import and TypeScript work', async (t) => {

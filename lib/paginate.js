@@ -15,6 +15,7 @@ const PAGED = {
   adminListDevices: 'devices',
   adminListUserAuthEvents: 'authEvents',
   listWebAuthnCredentials: 'credentials',
+  listUserImportJobs: 'userImportJobs',
 }
 
 async function* paginate(pool, method, params = {}) {

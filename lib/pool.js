@@ -9,6 +9,7 @@ const { call } = require('./call.js')
 const { Verifier } = require('./verifier.js')
 const { Sessions } = require('./sessions/core.js')
 const { paginate } = require('./paginate.js')
+const { importUsers } = require('./import.js')
 
 class CognitoUserPool {
   #native
@@ -51,6 +52,14 @@ class CognitoUserPool {
    */
   paginate(method, params) {
     return paginate(this, method, params)
+  }
+
+  /**
+   * Users moved into the pool by a user import job, followed to its end (see README, Importing
+   * users): `await pool.importUsers(users, { jobName, cloudWatchLogsRoleArn, onProgress })`.
+   */
+  importUsers(users, options) {
+    return importUsers(this, users, options)
   }
 
   static {

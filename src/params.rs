@@ -75,6 +75,10 @@ pub const NAMES: &[&str] = &[
     "via",
     "clientSecret",
     "clientSecretId",
+    "jobName",
+    "cloudWatchLogsRoleArn",
+    "passwordHashingAlgorithm",
+    "jobId",
 ];
 
 /// The params that are no secret: the username, and choices among a few fixed words.

@@ -170,6 +170,20 @@ async function everyUser(): Promise<void> {
 }
 void everyUser
 
+async function importFromLegacy(rows: AsyncIterable<{ id: string; mail: string }>): Promise<number> {
+  async function* records() {
+    for await (const row of rows) yield { username: row.id, attributes: { email: row.mail, email_verified: true } }
+  }
+  const job = await pool.importUsers(records(), {
+    jobName: 'legacy',
+    cloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/CognitoUserImport',
+    onProgress: (j) => console.log(j.status, j.importedUsers),
+  })
+  for await (const earlier of pool.paginate('listUserImportJobs')) void earlier.jobId
+  return job.importedUsers + job.failedUsers
+}
+void importFromLegacy
+
 import testing = require('../../lib/testing')
 
 async function ownTests(): Promise<void> {

@@ -19,3 +19,7 @@ cognitoUserPool.createVerifier({ userPoolId: 'us-east-1_AbCdEf123', clientId: nu
 // Sessions need their secrets; a store is 'memory', 'cookie' or a store object.
 pool.sessions({ store: 'memory' })
 pool.sessions({ secrets: 's', store: 'redis' })
+
+// An import needs its job name and role; a record its username.
+pool.importUsers([{ username: 'a' }], { jobName: 'j' })
+pool.importUsers([{ attributes: { email: 'a@example.com' } }], { jobName: 'j', cloudWatchLogsRoleArn: 'arn' })

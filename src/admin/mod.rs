@@ -1,12 +1,13 @@
 //! Admin calls, for backends holding IAM credentials (beyond the original): users here (create,
 //! get, list, delete, disable/enable, passwords, sign-up confirmation, attributes, MFA, group
 //! membership, signing out everywhere), the pool's groups in [`groups`], a user's devices in
-//! [`devices`], threat protection's record in [`events`], federation links in [`links`], the app client's secrets in [`secrets`]. Signed with the default AWS credentials chain, looked up at the first one.
+//! [`devices`], threat protection's record in [`events`], federation links in [`links`], the app client's secrets in [`secrets`], user import jobs in [`imports`]. Signed with the default AWS credentials chain, looked up at the first one.
 #![forbid(unsafe_code)]
 
 pub mod devices;
 pub mod events;
 pub mod groups;
+pub mod imports;
 pub mod links;
 pub mod secrets;
 
