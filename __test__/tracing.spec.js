@@ -62,6 +62,17 @@ test.serial(
     await pool.login({ username: user.username, password: PASSWORD })
     t.deepEqual(eventsOf(seen, 'call'), ['start', 'end', 'asyncStart', 'asyncEnd'])
     t.like(seen[0][2], { method: 'login', userPoolId: poolData.UserPoolId })
+    // By its end, the requests the call made: operation, try, status, request id, timing.
+    const { attempts } = seen.find(([, event]) => event === 'asyncEnd')[2]
+    t.deepEqual(
+      attempts.map((a) => [a.operation, a.attempt, a.status]),
+      [
+        ['InitiateAuth', 1, 200],
+        ['RespondToAuthChallenge', 1, 200],
+      ],
+    )
+    t.true(attempts.every((a) => typeof a.requestId === 'string' && a.durationMs > 0 && a.startMs >= 0))
+    t.true(attempts[1].startMs >= attempts[0].startMs + attempts[0].durationMs)
 
     const cases = [
       [() => pool.login({ username: user.username, password: 'Wrong-Pass-1!' }), 'NotAuthorizedException'],

@@ -73,7 +73,11 @@ async function handOver(pool, answer) {
   }
 }
 
-/** Run one native call; settles with [err, result] and never rejects. */
+/**
+ * Run one native call; settles with [err, result, attempts] and never rejects. `attempts` are
+ * the requests the call made (`{ operation, attempt, status, requestId, startMs, durationMs }`),
+ * for the tracing channel.
+ */
 async function run(pool, method, params) {
   const { json, why } = readParams(params)
   if (json === undefined) return [invalidParams(why)]
@@ -96,9 +100,9 @@ async function run(pool, method, params) {
   try {
     await handOver(pool, answer)
   } catch (err) {
-    return [err]
+    return [err, undefined, answer.attempts]
   }
-  return answer.error ? [makeError(answer.error)] : [null, answer.ok]
+  return answer.error ? [makeError(answer.error), undefined, answer.attempts] : [null, answer.ok, answer.attempts]
 }
 
 /** `run`, published on the call channel when it has subscribers (the error's code in the context). */
@@ -110,7 +114,8 @@ function tracedRun(pool, method, params) {
   // subscriber (`context.result`), and a method's result may hold tokens.
   const traceable = async () => {
     settled = await run(pool, method, params)
-    const [err] = settled
+    const [err, , attempts] = settled
+    if (attempts) context.attempts = attempts
     if (!err) return
     context.code = err.code
     if (err.mayHaveReachedCognito !== undefined) context.mayHaveReachedCognito = err.mayHaveReachedCognito

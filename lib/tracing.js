@@ -5,7 +5,10 @@
 // channel with no subscriber costs one property read; nothing secret is ever put in a context
 // (no params, no token, no password: the method's name, the pool, the outcome's code).
 //
-//   cognito-user-pool:call     every method call: { method, userPoolId }, then { code } on error
+//   cognito-user-pool:call     every method call: { method, userPoolId }, then { code } on error,
+//                              and by its end { attempts }: each request it made, as
+//                              { operation, attempt, status, requestId, startMs, durationMs }
+//                              (ms from the call's start; operation OAuth2Token for the token endpoint)
 //   cognito-user-pool:verify   every token verification: { sync, issuer?, tokenUse? }
 //   cognito-user-pool:refresh  every refresh the sessions layer makes: { store }
 

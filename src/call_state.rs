@@ -2,12 +2,15 @@
 //! whether a request went out, whether the caller has aborted, and the bodies it sent. Whether a
 //! request may be sent is decided here, atomically against an abort, at the moment before it is
 //! written: a call aborted before that sends nothing, whichever thread its task is on, and one
-//! aborted after knows that its request may have reached Cognito.
+//! aborted after knows that its request may have reached Cognito. It also keeps each request's
+//! outcome (operation, try, status, request id, timing) for the tracing channel.
 #![forbid(unsafe_code)]
 
+use serde::Serialize;
 use std::future::Future;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// A request of the call has been handed to the connection.
 const SENT: u8 = 1;
@@ -44,12 +47,40 @@ const NOT_SECRET: &[&str] = &[
     "redirect_uri",
 ];
 
-#[derive(Default)]
+/// One request of a call, as the tracing channel shows it: no body, no header but the request
+/// id. Times are milliseconds from the call's start.
+#[derive(Debug, Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    /// Cognito's operation (`InitiateAuth`), or `OAuth2Token` for the token endpoint.
+    pub operation: String,
+    /// 1 for the first try of the operation in this call, 2 for its retry...
+    pub attempt: u32,
+    /// The answer's HTTP status; None when no answer came (a transport failure).
+    pub status: Option<u16>,
+    pub request_id: Option<String>,
+    pub start_ms: f64,
+    pub duration_ms: f64,
+}
+
 pub struct CallState {
     flags: AtomicU8,
     /// The request bodies as sent, for redaction: a secret may go out in another form than the
     /// caller gave it (an untagged session, a derived proof).
     sent: Mutex<Vec<Vec<u8>>>,
+    began: Instant,
+    attempts: Mutex<Vec<Attempt>>,
+}
+
+impl Default for CallState {
+    fn default() -> Self {
+        Self {
+            flags: AtomicU8::default(),
+            sent: Mutex::default(),
+            began: Instant::now(),
+            attempts: Mutex::default(),
+        }
+    }
 }
 
 tokio::task_local! {
@@ -79,6 +110,14 @@ impl CallState {
             Ok(state) => tokio::spawn(CURRENT.scope(state, work)),
             Err(_) => tokio::spawn(work),
         }
+    }
+
+    /// Every request the call made, in the order they ended.
+    pub fn attempts(&self) -> Vec<Attempt> {
+        self.attempts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Every body the call sent, in the order sent.
@@ -143,6 +182,28 @@ pub fn before_send(body: &[u8]) -> Result<(), Aborted> {
     CURRENT
         .try_with(|state| state.claim_send(body))
         .unwrap_or(Ok(()))
+}
+
+/// Records, for the current call (if any), a request of `operation` that was sent at `sent` and
+/// ended now, with its answer's status and request id.
+pub fn record_attempt(
+    operation: &str,
+    sent: Instant,
+    status: Option<u16>,
+    request_id: Option<&str>,
+) {
+    let _ = CURRENT.try_with(|state| {
+        let mut attempts = state.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        let attempt = 1 + attempts.iter().filter(|a| a.operation == operation).count() as u32;
+        attempts.push(Attempt {
+            operation: operation.to_owned(),
+            attempt,
+            status,
+            request_id: request_id.map(str::to_owned),
+            start_ms: sent.saturating_duration_since(state.began).as_secs_f64() * 1e3,
+            duration_ms: sent.elapsed().as_secs_f64() * 1e3,
+        });
+    });
 }
 
 #[cfg(test)]

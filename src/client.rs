@@ -20,7 +20,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::config::interceptors::{
     BeforeDeserializationInterceptorContextMut, BeforeTransmitInterceptorContextRef,
-    FinalizerInterceptorContextMut, InterceptorContext,
+    FinalizerInterceptorContextMut, FinalizerInterceptorContextRef, InterceptorContext,
 };
 use aws_sdk_cognitoidentityprovider::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_cognitoidentityprovider::config::{ConfigBag, Intercept, RuntimeComponents};
@@ -30,6 +30,7 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_smithy_runtime_api::client::orchestrator::{Metadata, OrchestratorError};
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::{Storable, StoreReplace};
 use http_body_util::{LengthLimitError, Limited};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -200,9 +201,18 @@ impl Intercept for SafeAnswers {
 }
 
 /// Every attempt asks its call (module `call_state`) whether it may go out, just before it is
-/// written: an aborted call's request is refused there, and a sent one is recorded.
+/// written: an aborted call's request is refused there, and a sent one is recorded, with its
+/// outcome once the attempt ends.
 #[derive(Debug)]
 struct CallGate;
+
+/// When the attempt under way was handed to the connection.
+#[derive(Debug, Clone, Copy)]
+struct SentAt(std::time::Instant);
+
+impl Storable for SentAt {
+    type Storer = StoreReplace<Self>;
+}
 
 impl Intercept for CallGate {
     fn name(&self) -> &'static str {
@@ -213,10 +223,35 @@ impl Intercept for CallGate {
         &self,
         context: &BeforeTransmitInterceptorContextRef<'_>,
         _components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let body = context.request().body().bytes().unwrap_or_default();
-        crate::call_state::before_send(body).map_err(BoxError::from)
+        crate::call_state::before_send(body).map_err(BoxError::from)?;
+        cfg.interceptor_state()
+            .store_put(SentAt(std::time::Instant::now()));
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (Some(&SentAt(sent)), Some(metadata)) = (cfg.load::<SentAt>(), cfg.load::<Metadata>())
+        else {
+            return Ok(()); // refused before it was sent: not an attempt on the wire
+        };
+        let operation = metadata.name().to_owned();
+        cfg.interceptor_state().unset::<SentAt>();
+        let response = context.response();
+        crate::call_state::record_attempt(
+            &operation,
+            sent,
+            response.map(|r| r.status().as_u16()),
+            response.and_then(|r| r.headers().get("x-amzn-requestid")),
+        );
+        Ok(())
     }
 }
 
@@ -368,7 +403,6 @@ mod tests {
     use super::*;
     use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
     use aws_smithy_runtime_api::client::interceptors::context::Input;
-    use aws_smithy_types::body::SdkBody;
 
     fn classify(header: Option<&str>, body: &str) -> RetryAction {
         let mut response =

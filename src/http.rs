@@ -78,12 +78,18 @@ pub async fn send(
     let request = request
         .body(Full::new(body))
         .map_err(|_| Failure::NotAUrl)?;
+    let sent = std::time::Instant::now();
     tokio::time::timeout(timeout, async {
-        let response = client
-            .request(request)
-            .await
-            .map_err(|e| Failure::Transport(e.to_string()))?;
+        let response = client.request(request).await.map_err(|e| {
+            if let Owner::Call = owner {
+                crate::call_state::record_attempt("OAuth2Token", sent, None, None);
+            }
+            Failure::Transport(e.to_string())
+        })?;
         let status = response.status();
+        if let Owner::Call = owner {
+            crate::call_state::record_attempt("OAuth2Token", sent, Some(status.as_u16()), None);
+        }
         let body = Limited::new(response.into_body(), limit)
             .collect()
             .await

@@ -226,6 +226,7 @@ pub async fn call(
     params: String,
     state: Arc<CallState>,
 ) -> String {
+    let requests = Arc::clone(&state);
     // Boxed: the call's future is large (every method's state), and a spawn moves it by value.
     let work = Box::pin(async move {
         let read = config.and_then(|config| {
@@ -262,19 +263,26 @@ pub async fn call(
             Error::internal("the call failed inside cognito-user-pool (a bug: please report it)");
         (Err(error), None)
     });
-    answer(result, refreshed)
+    answer(result, refreshed, &requests.attempts())
 }
 
 /// The JSON the facade reads of a call: `{"ok": result}` or `{"error": {...}}`, with the
-/// tokens a refresh obtained.
-fn answer(result: Result<String>, refreshed: Option<client::Refreshed>) -> String {
-    let refreshed = refreshed
+/// tokens a refresh obtained and the requests the call made (for the tracing channel).
+fn answer(
+    result: Result<String>,
+    refreshed: Option<client::Refreshed>,
+    attempts: &[call_state::Attempt],
+) -> String {
+    let mut extra = refreshed
         .and_then(|r| serde_json::to_string(&r).ok())
         .map(|r| format!(r#","refreshed":{r}"#))
         .unwrap_or_default();
+    if !attempts.is_empty() {
+        extra += &format!(r#","attempts":{}"#, json!(attempts));
+    }
     match result {
-        Ok(value) => format!(r#"{{"ok":{value}{refreshed}}}"#),
-        Err(error) => format!(r#"{{"error":{}{refreshed}}}"#, json!(error)),
+        Ok(value) => format!(r#"{{"ok":{value}{extra}}}"#),
+        Err(error) => format!(r#"{{"error":{}{extra}}}"#, json!(error)),
     }
 }
 
@@ -294,7 +302,7 @@ pub fn call_now(config: &PoolConfig, method: &str, params: &str) -> Option<Strin
         _ => return None,
     };
     let answered = answered.map_err(|error| error.redacted(params.secrets()));
-    Some(answer(serialized(answered), None))
+    Some(answer(serialized(answered), None, &[]))
 }
 
 #[cfg(test)]
