@@ -1,16 +1,21 @@
 'use strict'
 
-// `npm run test:binaries [dir...]`: proves each Linux binary that `npm run build:all` left in npm/:
-// its size; for gnu binaries, that no symbol version above the glibc floor is needed; for musl
-// binaries, that nothing of glibc is linked; and that it runs real calls against fakecloud
-// (__test__/binaries/smoke.js): the x64 ones with the Node on PATH, the arm64 gnu one with the
-// official arm64 Node under qemu-user. Ends with `N passed, N failed`.
+// `npm run test:binaries [dir...]`: proves each binary that `npm run build:all` left in npm/: its
+// size; for gnu binaries, that no symbol version above the glibc floor is needed; for musl
+// binaries, that nothing of glibc is linked; for macOS binaries, the CPU, the oldest macOS, the
+// exported module entry point and that it loads no library a Mac lacks; for the Windows stand-in,
+// the entry point and that it imports only Windows' own DLLs. Then real calls against fakecloud
+// (__test__/binaries/smoke.js): the x64 Linux ones with the Node on PATH, the arm64 gnu one with
+// the official arm64 Node under qemu-user, the Windows stand-in with the official Windows Node
+// under Wine. Ends with `N passed, N failed`.
 
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
-const { GLIBC_FLOOR, LINUX_TARGETS } = require('./targets.js')
-const { LINES, ensureNode } = require('./nodes.js')
+const { GLIBC_FLOOR, MACOS_FLOOR, LINUX_TARGETS, FOREIGN_TARGETS } = require('./targets.js')
+const { LINES, WINDOWS_NODE, ensureNode } = require('./nodes.js')
+const { llvmTool } = require('./llvm-tools.js')
+const { FRAMEWORKS, FROM_NODE, flatSymbols } = require('./macos-frameworks.js')
 
 const ROOT = path.join(__dirname, '..')
 const SMOKE = path.join(ROOT, '__test__', 'binaries', 'smoke.js')
@@ -49,6 +54,91 @@ function nodeCommand(arch) {
   return ['qemu-aarch64', '-L', ARM64_SYSROOT, ensureNode(LINES[24], 'arm64')]
 }
 
+/** What every Mac has: libSystem, libiconv (Rust's std links it) and the two frameworks. */
+const MACOS_LIBRARIES = new Set([
+  '/usr/lib/libSystem.B.dylib',
+  '/usr/lib/libiconv.2.dylib',
+  '/usr/lib/libcharset.1.dylib',
+  ...Object.keys(FRAMEWORKS).map((f) => `/System/Library/Frameworks/${f}.framework/Versions/A/${f}`),
+])
+const MACHO_CPU = { x64: 'X86_64', arm64: 'ARM64' }
+
+/** A macOS binary's CPU, oldest macOS, loaded libraries and entry point, read by llvm-objdump. */
+function checkMacos(target, file, check) {
+  const headers = llvmTool('llvm-objdump', ['--macho', '--private-headers', file])
+  const cpu = /MH_MAGIC_64\s+(\S+)/.exec(headers)?.[1]
+  const minos = /LC_BUILD_VERSION[\s\S]*?minos (\S+)/.exec(headers)?.[1]
+  const libraries = [...headers.matchAll(/cmd LC_LOAD_DYLIB\n.*\n\s+name (\S+)/g)].map((m) => m[1])
+  check(`${target.dir}: a ${cpu} Mach-O for macOS ${minos}+, loading only what every Mac has`, () => {
+    if (cpu !== MACHO_CPU[target.arch]) throw new Error(`CPU ${cpu}, not ${MACHO_CPU[target.arch]}`)
+    if (minos !== MACOS_FLOOR[target.arch]) throw new Error(`minos ${minos}, not ${MACOS_FLOOR[target.arch]}`)
+    const foreign = libraries.filter((lib) => !MACOS_LIBRARIES.has(lib))
+    if (foreign.length) throw new Error(`loads ${foreign.join(', ')}`)
+    return libraries.map((lib) => path.basename(lib)).join(' ')
+  })
+  check(`${target.dir}: exports napi_register_module_v1; only N-API is looked up in the process`, () => {
+    if (!/ T _napi_register_module_v1$/m.test(llvmTool('llvm-nm', ['-gU', file]))) throw new Error('no _napi_register_module_v1')
+    const flat = [...flatSymbols(file)]
+    const stray = flat.filter((s) => !FROM_NODE.test(s))
+    if (stray.length) throw new Error(`looked up flat, bound to no library: ${stray.slice(0, 10).join(', ')}`)
+    return `${flat.length} N-API symbols from Node`
+  })
+}
+
+/** Windows' own DLLs (and its API sets): an addon that needs another (a MinGW runtime) fails to load. */
+const WINDOWS_DLL =
+  /^(kernel32|ntdll|ws2_32|bcrypt|advapi32|userenv|crypt32|secur32|bcryptprimitives|ncrypt|ole32|oleaut32|shell32|user32|msvcrt|ucrtbase|api-ms-win-[\w-]+)\.dll$/i
+
+/** The Windows stand-in's entry point and imports, read by llvm-readobj. */
+function checkWindows(target, file, check) {
+  check(`${target.dir} (stands for ${target.standsFor}): exports napi_register_module_v1, imports only Windows' own DLLs`, () => {
+    const exports = llvmTool('llvm-readobj', ['--coff-exports', file])
+    if (!/Name: napi_register_module_v1$/m.test(exports)) throw new Error('no napi_register_module_v1 export')
+    const dlls = [...new Set([...llvmTool('llvm-readobj', ['--coff-imports', file]).matchAll(/Name: (\S+\.dll)/gi)].map((m) => m[1]))]
+    const foreign = dlls.filter((dll) => !WINDOWS_DLL.test(dll))
+    if (foreign.length) throw new Error(`imports ${foreign.join(', ')}`)
+    return dlls.join(' ')
+  })
+}
+
+/**
+ * A Wine prefix for the official Windows Node: set to report Windows 10 (Node refuses Wine's
+ * default, Windows 7), with what Wine 8 lacks of Windows 10 built into it once
+ * (scripts/wine/bcryptprimitives.c, by zig).
+ */
+function winePrefix(wine, node) {
+  const prefix = path.join(path.dirname(path.dirname(path.dirname(node))), 'wine-prefix')
+  const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all' }
+  const shim = path.join(prefix, 'drive_c', 'windows', 'system32', 'bcryptprimitives.dll')
+  if (!fs.existsSync(shim)) {
+    spawnSync(wine, ['winecfg', '-v', 'win10'], { env, stdio: 'ignore', timeout: 300_000 })
+    const source = path.join(__dirname, 'wine', 'bcryptprimitives.c')
+    const zig = spawnSync(
+      'python3',
+      ['-m', 'ziglang', 'cc', '-target', 'x86_64-windows-gnu', '-shared', '-O2', '-o', shim, source, '-lbcrypt'],
+      { encoding: 'utf8' },
+    )
+    if (zig.status !== 0) throw new Error(`could not build the Wine shim: ${zig.stderr}`)
+  }
+  return env
+}
+
+/** The Windows stand-in's real calls: the official Windows Node under Wine, output through a file (Wine gives Node no usable pipe). */
+function wineSmoke(file) {
+  const wine = ['/usr/lib/wine/wine64', '/usr/bin/wine64'].find((p) => fs.existsSync(p))
+  if (!wine) throw new Error('Wine is not installed (Debian: wine64)')
+  const node = ensureNode(WINDOWS_NODE, 'x64', 'win')
+  const env = { ...winePrefix(wine, node), NAPI_RS_NATIVE_LIBRARY_PATH: `Z:${file.replaceAll('/', '\\')}` }
+  const out = path.join(env.WINEPREFIX, `smoke-${process.pid}.log`)
+  const fd = fs.openSync(out, 'w')
+  const run = spawnSync(wine, [node, SMOKE], { env, cwd: ROOT, stdio: ['ignore', fd, fd], timeout: 10 * 60_000 })
+  fs.closeSync(fd)
+  const lines = fs.readFileSync(out, 'utf8').trim()
+  fs.rmSync(out, { force: true })
+  if (run.status !== 0) throw new Error(`\n${lines}`)
+  return lines.split('\n').pop()
+}
+
 function main() {
   const only = process.argv.slice(2)
   const results = []
@@ -62,13 +152,24 @@ function main() {
       console.log(`not ok - ${name}: ${err.message}`)
     }
   }
-  const targets = LINUX_TARGETS.filter((t) => only.length === 0 || only.includes(t.dir))
+  // Unnamed, the Linux binaries (the release workflow's check of its Linux artifacts); the macOS
+  // ones and the Windows stand-in when named (.ci/run names what it built).
+  const targets = only.length ? [...LINUX_TARGETS, ...FOREIGN_TARGETS].filter((t) => only.includes(t.dir)) : LINUX_TARGETS
   for (const target of targets) {
     const file = path.join(ROOT, 'npm', target.dir, target.file)
     if (!fs.existsSync(file)) {
       check(`${target.dir}: built`, () => {
         throw new Error(`${path.relative(ROOT, file)} is missing: run npm run build:all first`)
       })
+      continue
+    }
+    if (target.platform === 'darwin') {
+      checkMacos(target, file, check)
+      continue
+    }
+    if (target.platform === 'win32') {
+      checkWindows(target, file, check)
+      check(`${target.dir}: real calls against fakecloud under Wine, Windows node ${WINDOWS_NODE}`, () => wineSmoke(file))
       continue
     }
     const { needed, glibc, highest } = linkage(file)

@@ -5,6 +5,7 @@
 
 const { spawn, spawnSync } = require('node:child_process')
 const fs = require('node:fs')
+const http = require('node:http')
 const net = require('node:net')
 const os = require('node:os')
 const path = require('node:path')
@@ -54,10 +55,34 @@ function freePort() {
   })
 }
 
+/**
+ * One request to fakecloud (plain HTTP on loopback): `{ ok, status, json }`. node:http rather than
+ * fetch: the smoke calls also run in the Windows Node under Wine, whose sockets refuse an option
+ * that fetch's connections set (they fail as UNKNOWN there), and node:http's do not.
+ */
+function request(url, { method = 'GET', headers = {}, body, timeout = 30_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, timeout }, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () => {
+        let json = {}
+        try {
+          json = JSON.parse(Buffer.concat(chunks).toString() || '{}')
+        } catch {}
+        resolve({ ok: res.statusCode >= 200 && res.statusCode < 300, status: res.statusCode, json })
+      })
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeout} ms`)))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
 async function isHealthy(url) {
   try {
-    const res = await fetch(`${url}/_fakecloud/health`, { signal: AbortSignal.timeout(1000) })
-    return res.ok
+    return (await request(`${url}/_fakecloud/health`, { timeout: 1000 })).ok
   } catch {
     return false
   }
@@ -116,7 +141,7 @@ async function start({ log = console.error, background = false } = {}) {
 
 /** One Cognito API call as an admin (fakecloud takes any or no credentials). */
 async function admin(url, operation, body) {
-  const res = await fetch(url, {
+  const res = await request(url, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
@@ -124,7 +149,7 @@ async function admin(url, operation, body) {
     },
     body: JSON.stringify(body),
   })
-  const json = await res.json().catch(() => ({}))
+  const { json } = res
   if (!res.ok) throw new Error(`${operation}: ${res.status} ${json.__type || ''} ${json.message || ''}`)
   return json
 }
@@ -155,13 +180,12 @@ async function createPool(url, { secret = false, mfa = 'OPTIONAL', flows = [] } 
 
 /** The codes fakecloud holds for a user: `{ confirmationCode, attributeVerificationCodes }`. */
 async function codes(url, poolId, username) {
-  const res = await fetch(`${url}/_fakecloud/cognito/confirmation-codes/${poolId}/${encodeURIComponent(username)}`)
-  return res.json()
+  return (await request(`${url}/_fakecloud/cognito/confirmation-codes/${poolId}/${encodeURIComponent(username)}`)).json
 }
 
 /** The last SMS code sent to `phone`. */
 async function smsCode(url, phone) {
-  const { messages } = await (await fetch(`${url}/_fakecloud/sns/sms`)).json()
+  const { messages } = (await request(`${url}/_fakecloud/sns/sms`)).json
   const last = messages.filter((m) => m.phoneNumber === phone).pop()
   const match = last && last.message.match(/\d{6}/)
   if (!match) throw new Error(`no SMS code was sent to ${phone}`)

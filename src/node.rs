@@ -36,6 +36,15 @@ fn init() {
     }
 }
 
+/// The module's entry point, named for the linker as an export directive of this object file, as
+/// MSVC's `__declspec(dllexport)` would. Only the x86_64-pc-windows-gnu stand-in that .ci/run
+/// links with zig needs it: there, once a C dependency marks exports of its own (AWS-LC's
+/// entropy source), the MinGW linker exports those alone and leaves rustc's export list aside.
+#[cfg(all(windows, target_env = "gnu"))]
+#[used]
+#[link_section = ".drectve"]
+static EXPORT_ENTRY_POINT: [u8; 33] = *b" -export:napi_register_module_v1 ";
+
 /// The calls in flight that were given an AbortSignal, by the id the facade gave them.
 type Abortable = Arc<Mutex<HashMap<u32, Arc<CallState>>>>;
 
