@@ -6,14 +6,15 @@
 // linker), the gnu ones against glibc 2.17. macOS: the same, linked against framework stubs
 // (scripts/macos-frameworks.js) for the oldest macOS of each CPU. Windows: the MSVC target needs
 // Microsoft's C runtime and linker, which no registry here has; its stand-in
-// `x86_64-pc-windows-gnu` (`win32-x64-gnu`, cargo-zigbuild) compiles the same `cfg(windows)` code
-// and is what scripts/check-binaries.js loads under Wine. The published MSVC binary and the
+// `x86_64-pc-windows-gnu` (`win32-x64-gnu`, cargo-zigbuild, written to target/stand-ins/: no
+// package publishes it) compiles the same `cfg(windows)` code and is what
+// scripts/check-binaries.js loads under Wine. The published MSVC binary and the
 // proof on real macOS come from the release workflow.
 
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
-const { LINUX_TARGETS, FOREIGN_TARGETS, MACOS_FLOOR } = require('./targets.js')
+const { LINUX_TARGETS, FOREIGN_TARGETS, MACOS_FLOOR, outputOf } = require('./targets.js')
 const frameworks = require('./macos-frameworks.js')
 
 const ROOT = path.join(__dirname, '..')
@@ -21,8 +22,6 @@ const NAPI = path.join(ROOT, 'node_modules', '.bin', 'napi')
 const TARGET_DIR = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target')
 /** napi writes the type definitions on every build; the platform folders keep only the binary. */
 const SCRATCH_DTS = '.build-all.d.ts'
-
-const outputOf = (target) => path.join(ROOT, 'npm', target.dir, target.file)
 
 function run(command, args, env) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } })

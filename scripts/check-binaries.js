@@ -12,7 +12,7 @@
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
-const { GLIBC_FLOOR, MACOS_FLOOR, LINUX_TARGETS, FOREIGN_TARGETS } = require('./targets.js')
+const { GLIBC_FLOOR, MACOS_FLOOR, LINUX_TARGETS, FOREIGN_TARGETS, outputOf } = require('./targets.js')
 const { LINES, WINDOWS_NODE, ensureNode } = require('./nodes.js')
 const { llvmTool } = require('./llvm-tools.js')
 const { FRAMEWORKS, FROM_NODE, flatSymbols } = require('./macos-frameworks.js')
@@ -156,7 +156,7 @@ function main() {
   // ones and the Windows stand-in when named (.ci/run names what it built).
   const targets = only.length ? [...LINUX_TARGETS, ...FOREIGN_TARGETS].filter((t) => only.includes(t.dir)) : LINUX_TARGETS
   for (const target of targets) {
-    const file = path.join(ROOT, 'npm', target.dir, target.file)
+    const file = outputOf(target)
     if (!fs.existsSync(file)) {
       check(`${target.dir}: built`, () => {
         throw new Error(`${path.relative(ROOT, file)} is missing: run npm run build:all first`)

@@ -30,6 +30,13 @@ function describe(triple) {
   }
 }
 
+const path = require('node:path')
+const ROOT = path.join(__dirname, '..')
+
+/** Where `npm run build:all` writes a target's binary: its npm/ package, or, for a stand-in that no package publishes, target/stand-ins/. */
+const outputOf = (target) =>
+  target.standsFor ? path.join(ROOT, 'target', 'stand-ins', target.file) : path.join(ROOT, 'npm', target.dir, target.file)
+
 /**
  * The oldest macOS each binary loads on (LC_BUILD_VERSION's minos), set through
  * MACOSX_DEPLOYMENT_TARGET here and in the release workflow: Node 20's own floor on Intel, and
@@ -76,4 +83,4 @@ if (require.main === module) {
   else throw new Error('scripts/targets.js takes --matrix, --linux or --foreign')
 }
 
-module.exports = { GLIBC_FLOOR, MACOS_FLOOR, TARGETS, LINUX_TARGETS, FOREIGN_TARGETS }
+module.exports = { GLIBC_FLOOR, MACOS_FLOOR, TARGETS, LINUX_TARGETS, FOREIGN_TARGETS, outputOf }
