@@ -84,8 +84,8 @@ function ensureInstalled({ log = console.error } = {}) {
   fs.mkdirSync(CACHE_DIR, { recursive: true })
   const args = ['install', '--locked', 'fakecloud', '--version', VERSION, '--root', INSTALL_ROOT]
   args.push('--target-dir', path.join(CACHE_DIR, 'fakecloud-target'))
-  // opt-level 1: a test server needs correct answers, not the last few percent of speed; the
-  // build is well over twice as fast, and the e2e suite takes as long (docs/performance.md, "The first run").
+  // opt-level 1: a test server needs correct answers, not the last few percent of speed; its cold
+  // build takes a third less time and the e2e suite as long (docs/performance.md, "The first run").
   const env = { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: '1' }
   const result = spawnSync(process.execPath, [__filename, 'build-with-progress', ...args], { stdio: ['ignore', 'inherit', 'inherit'], env })
   if (result.status !== 0 || !fs.existsSync(CACHED_BIN)) {
