@@ -122,46 +122,33 @@ pub async fn create_user_import_job(cognito: &Cognito, params: &Params) -> Resul
     job(out.user_import_job(), "CreateUserImportJob")
 }
 
-/// `startUserImportJob({ jobId })`: Cognito starts importing the uploaded CSV.
-pub async fn start_user_import_job(cognito: &Cognito, params: &Params) -> Result<ImportJob> {
-    let id = params.string("jobId")?;
-    let out = cognito
-        .admin()
-        .await
-        .start_user_import_job()
-        .user_pool_id(&cognito.config.user_pool_id)
-        .job_id(id)
-        .send()
-        .await?;
-    job(out.user_import_job(), "StartUserImportJob")
+/// The calls on one job by its id, each answering the job: the same request but for the
+/// operation, which the SDK's builders name after the method (`start_user_import_job`).
+macro_rules! job_calls {
+    ($($(#[$doc:meta])* $name:ident => $operation:literal,)+) => {$(
+        $(#[$doc])*
+        pub async fn $name(cognito: &Cognito, params: &Params) -> Result<ImportJob> {
+            let id = params.string("jobId")?;
+            let out = cognito
+                .admin()
+                .await
+                .$name()
+                .user_pool_id(&cognito.config.user_pool_id)
+                .job_id(id)
+                .send()
+                .await?;
+            job(out.user_import_job(), $operation)
+        }
+    )+};
 }
 
-/// `stopUserImportJob({ jobId })`: the users imported so far stay.
-pub async fn stop_user_import_job(cognito: &Cognito, params: &Params) -> Result<ImportJob> {
-    let id = params.string("jobId")?;
-    let out = cognito
-        .admin()
-        .await
-        .stop_user_import_job()
-        .user_pool_id(&cognito.config.user_pool_id)
-        .job_id(id)
-        .send()
-        .await?;
-    job(out.user_import_job(), "StopUserImportJob")
-}
-
-/// `describeUserImportJob({ jobId })`: the job's status and counts so far.
-pub async fn describe_user_import_job(cognito: &Cognito, params: &Params) -> Result<ImportJob> {
-    let id = params.string("jobId")?;
-    let out = cognito
-        .admin()
-        .await
-        .describe_user_import_job()
-        .user_pool_id(&cognito.config.user_pool_id)
-        .job_id(id)
-        .send()
-        .await?;
-    job(out.user_import_job(), "DescribeUserImportJob")
+job_calls! {
+    /// `startUserImportJob({ jobId })`: Cognito starts importing the uploaded CSV.
+    start_user_import_job => "StartUserImportJob",
+    /// `stopUserImportJob({ jobId })`: the users imported so far stay.
+    stop_user_import_job => "StopUserImportJob",
+    /// `describeUserImportJob({ jobId })`: the job's status and counts so far.
+    describe_user_import_job => "DescribeUserImportJob",
 }
 
 /// `listUserImportJobs`' page: `{ userImportJobs, paginationToken }`.
