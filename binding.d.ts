@@ -19,7 +19,7 @@ export declare class NativePool {
    * it) may already be gone. A call with an `abort_id` (not 0) is registered here, before this
    * returns, so that `abort` finds it at any moment after.
    */
-  call(method: string, params: string, abortId: number): Promise<string>
+  call(method: string, params: string, abortId: number, traced: boolean): Promise<string>
   /**
    * A call of one of `methodsAnsweredNow()` on this thread: its answer, as `call` resolves
    * it, or null when it must go through `call` after all.

@@ -31,11 +31,11 @@ function readSignal(params) {
  * The abort is decided on this thread: the native call sends no request from then on, and what
  * it had in flight runs to its end, so tokens a refresh obtained still reach the hook.
  */
-function answerOf(pool, method, json, signal) {
-  if (!signal) return pool.binding.call(method, json, 0)
+function answerOf(pool, method, json, signal, traced) {
+  if (!signal) return pool.binding.call(method, json, 0, traced)
   pool.lastAbortId = (pool.lastAbortId % 0xffffffff) + 1
   const id = pool.lastAbortId
-  const answer = pool.binding.call(method, json, id)
+  const answer = pool.binding.call(method, json, id, traced)
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       resolve({ aborted: true, mayHaveReachedCognito: pool.binding.abort(id) })
@@ -74,11 +74,11 @@ async function handOver(pool, answer) {
 }
 
 /**
- * Run one native call; settles with [err, result, attempts] and never rejects. `attempts` are
- * the requests the call made (`{ operation, attempt, status, requestId, startMs, durationMs }`),
- * for the tracing channel.
+ * Run one native call; settles with [err, result, attempts] and never rejects. `attempts`, for a
+ * `traced` call only, are the requests it made (`{ operation, attempt, status, requestId,
+ * startMs, durationMs }`), for the tracing channel.
  */
-async function run(pool, method, params) {
+async function run(pool, method, params, traced = false) {
   const { json, why } = readParams(params)
   if (json === undefined) return [invalidParams(why)]
   if (pool.why) return [invalidParams(pool.why)]
@@ -90,7 +90,7 @@ async function run(pool, method, params) {
     // The methods the native side can answer on this thread (verifyToken with the keys known)
     // are asked there first; everything else, and what they cannot answer now, goes the async way.
     const now = ANSWERED_NOW.has(method) ? pool.binding.callNow(method, json) : null
-    const text = now ?? (await answerOf(pool, method, json, signal))
+    const text = now ?? (await answerOf(pool, method, json, signal, traced))
     if (text.aborted) return [abortError(signal, text.mayHaveReachedCognito)]
     answer = parse(text)
   } catch {
@@ -113,7 +113,7 @@ function tracedRun(pool, method, params) {
   // The traced function resolves to nothing: TracingChannel hands what it resolves to every
   // subscriber (`context.result`), and a method's result may hold tokens.
   const traceable = async () => {
-    settled = await run(pool, method, params)
+    settled = await run(pool, method, params, true)
     const [err, , attempts] = settled
     if (attempts) context.attempts = attempts
     if (!err) return

@@ -69,17 +69,15 @@ pub struct CallState {
     /// caller gave it (an untagged session, a derived proof).
     sent: Mutex<Vec<Vec<u8>>>,
     began: Instant,
+    /// Whether the call's requests are recorded: only when the tracing channel has a subscriber,
+    /// so that an untraced call neither records them nor carries them back to the JS thread.
+    traced: bool,
     attempts: Mutex<Vec<Attempt>>,
 }
 
 impl Default for CallState {
     fn default() -> Self {
-        Self {
-            flags: AtomicU8::default(),
-            sent: Mutex::default(),
-            began: Instant::now(),
-            attempts: Mutex::default(),
-        }
+        Self::new(false)
     }
 }
 
@@ -88,6 +86,17 @@ tokio::task_local! {
 }
 
 impl CallState {
+    /// A call's state; `traced`, its requests are recorded for [`Self::attempts`].
+    pub fn new(traced: bool) -> Self {
+        Self {
+            flags: AtomicU8::default(),
+            sent: Mutex::default(),
+            began: Instant::now(),
+            traced,
+            attempts: Mutex::default(),
+        }
+    }
+
     /// Marks the call aborted; answers whether a request of it may have reached the server.
     pub fn abort(&self) -> bool {
         self.flags.fetch_or(ABORTED, Ordering::AcqRel) & SENT != 0
@@ -184,7 +193,7 @@ pub fn before_send(body: &[u8]) -> Result<(), Aborted> {
         .unwrap_or(Ok(()))
 }
 
-/// Records, for the current call (if any), a request of `operation` that was sent at `sent` and
+/// Records, for the current call (if any, and traced), a request of `operation` that was sent at `sent` and
 /// ended now, with its answer's status and request id.
 pub fn record_attempt(
     operation: &str,
@@ -193,6 +202,9 @@ pub fn record_attempt(
     request_id: Option<&str>,
 ) {
     let _ = CURRENT.try_with(|state| {
+        if !state.traced {
+            return;
+        }
         let mut attempts = state.attempts.lock().unwrap_or_else(|p| p.into_inner());
         let attempt = 1 + attempts.iter().filter(|a| a.operation == operation).count() as u32;
         attempts.push(Attempt {
@@ -251,6 +263,30 @@ mod tests {
                 "the-authorization-code-1"
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn requests_are_recorded_only_for_a_traced_call() {
+        for traced in [false, true] {
+            let state = Arc::new(CallState::new(traced));
+            state
+                .scope(async {
+                    record_attempt("InitiateAuth", Instant::now(), Some(200), Some("r-1"))
+                })
+                .await;
+            state
+                .scope(async { record_attempt("InitiateAuth", Instant::now(), None, None) })
+                .await;
+            let attempts = state.attempts();
+            if !traced {
+                assert!(attempts.is_empty());
+                continue;
+            }
+            assert_eq!(attempts.len(), 2);
+            assert_eq!((attempts[0].attempt, attempts[0].status), (1, Some(200)));
+            assert_eq!(attempts[0].request_id.as_deref(), Some("r-1"));
+            assert_eq!((attempts[1].attempt, attempts[1].status), (2, None));
+        }
     }
 
     #[tokio::test]

@@ -90,9 +90,10 @@ impl NativePool {
         method: String,
         params: String,
         abort_id: u32,
+        traced: bool,
     ) -> napi::Result<PromiseRaw<'env, String>> {
         let config = self.config.clone();
-        let state = Arc::new(CallState::default());
+        let state = Arc::new(CallState::new(traced));
         let registered = (abort_id != 0).then(|| {
             let mut calls = self.abortable.lock().unwrap_or_else(|p| p.into_inner());
             calls.insert(abort_id, state.clone());
