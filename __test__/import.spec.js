@@ -202,6 +202,7 @@ test('bad users and options are refused by name before any request, never echoin
     [[{ username: 'a', attributes: { email: ['x'] } }], good, 'users[0].attributes.email must be'],
     [[{ username: 'a' }], { cloudWatchLogsRoleArn: ROLE }, 'jobName is required'],
     [[{ username: 'a' }], { ...good, signal: undefined }, 'signal is undefined'],
+    [[{ username: 'a' }], { ...good, signal: { aborted: false } }, 'signal must be an AbortSignal'],
     [[{ username: 'a' }], { ...good, onProgress: 'log' }, 'onProgress must be a function'],
     [[{ username: 'a' }], { ...good, pollInterval: 0 }, 'pollInterval must be a positive'],
     [[{ username: 'a' }], { ...good, retries: 3 }, 'importUsers does not take retries'],

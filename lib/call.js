@@ -145,4 +145,4 @@ function call(native, method, params, callback) {
   return undefined
 }
 
-module.exports = { call }
+module.exports = { call, readSignal }

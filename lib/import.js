@@ -6,6 +6,7 @@
 // so a bad one costs no job; from the job's creation on, an error carries its `jobId`.
 
 const { invalidParams, abortError, makeError } = require('./errors.js')
+const { readSignal } = require('./call.js')
 
 /** Cognito's limit on one job's CSV. */
 const MAX_USERS = 500_000
@@ -39,12 +40,12 @@ function readOptions(options) {
   for (const name of ['jobName', 'cloudWatchLogsRoleArn']) {
     if (typeof options[name] !== 'string' || options[name] === '') return { why: `${name} is required (a string)` }
   }
-  const { onProgress, pollInterval = 5000, signal } = options
+  const { onProgress, pollInterval = 5000 } = options
   if (onProgress !== undefined && typeof onProgress !== 'function') return { why: 'onProgress must be a function' }
   if (!Number.isFinite(pollInterval) || pollInterval <= 0) return { why: 'pollInterval must be a positive number of milliseconds' }
-  if (signal !== undefined && (typeof signal !== 'object' || typeof signal?.aborted !== 'boolean'))
-    return { why: 'signal must be an AbortSignal' }
-  return { options: { ...options, pollInterval } }
+  const { signal, why } = readSignal(options)
+  if (why) return { why }
+  return { options: { ...options, pollInterval, signal } }
 }
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
