@@ -103,3 +103,10 @@ export interface Refusal {
   /** `{ actual, expected }` of a failed claim check. */
   failedAssertion?: any
 }
+
+/**
+ * Where the shared fetches (a JWKS, a machine token) that this JS thread's calls start are
+ * reported: `report`, called on this thread with each report as JSON. It does not keep the
+ * event loop alive.
+ */
+export declare function watchFetches(report: (arg: string) => void): void

@@ -841,3 +841,4 @@ module.exports.methodNames = nativeBinding.methodNames
 module.exports.methodsAnsweredNow = nativeBinding.methodsAnsweredNow
 module.exports.paramNames = nativeBinding.paramNames
 module.exports.parseUserPoolId = nativeBinding.parseUserPoolId
+module.exports.watchFetches = nativeBinding.watchFetches

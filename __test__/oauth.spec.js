@@ -6,6 +6,7 @@
 // fakecloud has no hosted login to issue a real code, so the code grant's answer is unit-tested
 // in src/oauth.rs on the shape Cognito documents.
 
+const dc = require('node:diagnostics_channel')
 const http = require('node:http')
 const test = require('ava')
 const cognitoUserPool = require('..')
@@ -79,6 +80,43 @@ test('clientCredentials: an access token and its expiry, kept per scope set, one
   } finally {
     proxy.close()
   }
+})
+
+test('clientCredentials through the machine-token channel: one trace per fetch, none for a kept token, a refusal with its code, never the token', async (t) => {
+  const seen = []
+  const channel = dc.tracingChannel('cognito-user-pool:machine-token')
+  const handlers = Object.fromEntries(
+    ['start', 'end', 'asyncStart', 'asyncEnd', 'error'].map((event) => [event, (context) => seen.push([event, { ...context }])]),
+  )
+  channel.subscribe(handlers)
+  t.teardown(() => channel.unsubscribe(handlers))
+  const proxy = await recordingProxy()
+  t.teardown(() => proxy.close())
+  const tokenUrl = `${proxy.url}/oauth2/token`
+  // Other tests of this file fetch at the same time, through their own proxies.
+  const ours = () => seen.filter(([, context]) => context.tokenUrl === tokenUrl)
+
+  const pool = cognitoUserPool({ ...t.context.machine, domain: proxy.url })
+  const burst = await Promise.all(Array.from({ length: 5 }, () => pool.clientCredentials({ scopes: ['orders/write'] })))
+  await pool.clientCredentials({ scopes: 'orders/write' })
+  t.deepEqual(
+    ours().map(([event]) => event),
+    ['start', 'end', 'asyncStart', 'asyncEnd'],
+  )
+  const [, fetched] = ours().at(-1)
+  t.like(fetched, { source: 'domain', scope: 'orders/write', expiresAt: burst[0].expiresAt })
+  t.true(fetched.durationMs > 0)
+
+  const refusedBy = cognitoUserPool({ ...t.context.poolData, domain: proxy.url })
+  const refusal = await t.throwsAsync(refusedBy.clientCredentials({}))
+  const failed = ours().slice(4)
+  t.deepEqual(
+    failed.map(([event]) => event),
+    ['start', 'end', 'error', 'asyncStart', 'asyncEnd'],
+  )
+  t.like(failed.at(-1)[1], { code: refusal.code, scope: '', error: { code: refusal.code, statusCode: refusal.statusCode } })
+  t.false(JSON.stringify(seen).includes(burst[0].accessToken))
+  t.false(JSON.stringify(seen).includes(t.context.machine.ClientSecret))
 })
 
 test('refusals: a code the endpoint never issued, a client without the grant, no domain, bad params', async (t) => {

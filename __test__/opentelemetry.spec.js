@@ -214,6 +214,28 @@ test.serial('verifications are spans only when asked for', async (t) => {
   t.is(verifications[1].status.code, api.SpanStatusCode.ERROR)
 })
 
+test.serial('a JWKS fetch is a CLIENT span of its own, with the URL, the status and the keys; a failed one an error span', async (t) => {
+  const { spans } = otel(t)
+  const issuer = createTestIssuer({ userPoolId: 'us-east-1_OtelJwks1', clientId: 'web' })
+  t.teardown(() => issuer.close())
+  const { jwksUrl, poolData } = await issuer.serve()
+  const pool = cognitoUserPool(poolData)
+  await Promise.all([pool.verifyToken({ token: issuer.accessToken() }), pool.verifyToken({ token: issuer.idToken() })])
+  const [fetched] = spans().filter((s) => s.attributes['url.full'] === jwksUrl)
+  t.is(spans().filter((s) => s.attributes['url.full'] === jwksUrl).length, 1, 'two verifications, one fetch')
+  t.is(fetched.kind, api.SpanKind.CLIENT)
+  t.like(fetched.attributes, { 'http.request.method': 'GET', 'http.response.status_code': 200, 'cognito.jwks.keys': 1 })
+
+  const down = await listenOnLoopback(http.createServer((req, res) => res.writeHead(503).end()))
+  t.teardown(() => down.close())
+  const other = createTestIssuer({ userPoolId: 'us-east-1_OtelJwks2', clientId: 'web' })
+  const failing = cognitoUserPool({ UserPoolId: other.userPoolId, ClientId: 'web', jwksUrl: `${down.url}/jwks.json` })
+  t.is((await t.throwsAsync(failing.verifyToken({ token: other.accessToken() }))).code, 'FetchError')
+  const [refused] = spans().filter((s) => s.attributes['url.full'] === `${down.url}/jwks.json`)
+  t.is(refused.status.code, api.SpanStatusCode.ERROR)
+  t.like(refused.attributes, { 'error.type': 'FetchError', 'http.response.status_code': 503 })
+})
+
 test('instrument refuses unknown and undefined options by name', (t) => {
   t.throws(() => instrument({ tracer: {} }), { message: 'instrument does not take tracer' })
   t.throws(() => instrument({ tracerProvider: undefined }), { message: 'tracerProvider is undefined: leave it out or give a value' })

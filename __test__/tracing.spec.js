@@ -1,7 +1,7 @@
 'use strict'
 
 // diagnostics_channel: a subscriber to the package's TracingChannels sees, for each method call,
-// verification and sessions refresh, Node's events in order (start, end, then asyncStart/asyncEnd,
+// verification, sessions refresh and JWKS fetch, Node's events in order (start, end, then asyncStart/asyncEnd,
 // with error before them on failure), each with its context; nothing secret in any of them over a
 // user's life (sign-up, sign-in, profile, refresh, failures). Against fakecloud, and servers on
 // 127.0.0.1 that refuse or stall.
@@ -10,6 +10,7 @@ const dc = require('node:diagnostics_channel')
 const http = require('node:http')
 const test = require('ava')
 const cognitoUserPool = require('..')
+const { createVerifier } = cognitoUserPool
 const { createTestIssuer } = require('cognito-user-pool/testing')
 const { URL, createPool, confirmedUser, listenOnLoopback, PASSWORD, shortLivedRotatingClient } = require('./helpers')
 
@@ -22,7 +23,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 /** Records every event of the package's channels: `[channel, event, context snapshot]`. */
 function record(t) {
   const seen = []
-  const subscriptions = ['call', 'verify', 'refresh'].map((name) => {
+  const subscriptions = ['call', 'verify', 'refresh', 'jwks', 'machine-token'].map((name) => {
     const channel = dc.tracingChannel(`cognito-user-pool:${name}`)
     const handlers = Object.fromEntries(
       EVENTS.map((event) => [
@@ -120,6 +121,82 @@ test.serial('verifications: verifySync and verify, passing and refused, with the
   await t.throwsAsync(verifier.verify(issuer.idToken()))
   t.deepEqual(eventsOf(seen, 'verify'), ['start', 'end', 'error', 'asyncStart', 'asyncEnd'])
 })
+
+test.serial(
+  'JWKS fetches: one trace per fetch however many verifications wait, by a call, a verifier or a fetcher; a failed one with its code',
+  async (t) => {
+    const seen = record(t)
+    const fetches = () => seen.filter(([c]) => c === 'jwks')
+    const served = async (userPoolId) => {
+      const issuer = createTestIssuer({ userPoolId, clientId: 'web' })
+      t.teardown(() => issuer.close())
+      return { issuer, ...(await issuer.serve()) }
+    }
+
+    // A method call (verifyToken), five at once: the keys are fetched once, traced once.
+    const first = await served('us-east-1_TraceJwks1')
+    const pool = cognitoUserPool(first.poolData)
+    const token = first.issuer.accessToken()
+    await Promise.all(Array.from({ length: 5 }, () => pool.verifyToken({ token })))
+    t.deepEqual(eventsOf(seen, 'jwks'), ['start', 'end', 'asyncStart', 'asyncEnd'])
+    const fetched = fetches().at(-1)[2]
+    t.like(fetched, { jwksUri: first.jwksUrl, status: 200, keys: first.issuer.jwks.keys.length })
+    t.true(fetched.durationMs > 0)
+    t.false('fetcher' in fetched)
+    await pool.verifyToken({ token })
+    t.is(fetches().length, 4, 'the keys known, nothing fetched')
+
+    // A verifier's own load.
+    const second = await served('us-east-1_TraceJwks2')
+    const verifier = createVerifier({ userPoolId: 'us-east-1_TraceJwks2', clientId: 'web', tokenUse: null, jwksUri: second.jwksUrl })
+    seen.length = 0
+    await Promise.all([verifier.verify(second.issuer.idToken()), verifier.verify(second.issuer.accessToken())])
+    t.deepEqual(eventsOf(seen, 'jwks'), ['start', 'end', 'asyncStart', 'asyncEnd'])
+    t.like(fetches()[0][2], { jwksUri: second.jwksUrl })
+
+    // A JWKS URL that answers 500: the failure, its code and status, before the verification's.
+    const failing = await listenOnLoopback(http.createServer((req, res) => res.writeHead(500).end()))
+    t.teardown(() => failing.close())
+    const third = createTestIssuer({ userPoolId: 'us-east-1_TraceJwks3', clientId: 'web' })
+    const refused = createVerifier({
+      userPoolId: 'us-east-1_TraceJwks3',
+      clientId: 'web',
+      tokenUse: null,
+      jwksUri: `${failing.url}/jwks.json`,
+    })
+    seen.length = 0
+    t.is((await t.throwsAsync(refused.verify(third.accessToken()))).code, 'FetchError')
+    t.deepEqual(eventsOf(seen, 'jwks'), ['start', 'end', 'error', 'asyncStart', 'asyncEnd'])
+    t.like(fetches().at(-1)[2], { code: 'FetchError', status: 500, error: { code: 'FetchError' } })
+
+    // The caller's fetcher: traced the same way, with `fetcher: true`.
+    const fourth = createTestIssuer({ userPoolId: 'us-east-1_TraceJwks4', clientId: 'web' })
+    const fetcher = createVerifier({
+      userPoolId: 'us-east-1_TraceJwks4',
+      clientId: 'web',
+      tokenUse: null,
+      fetcher: async () => fourth.jwks,
+    })
+    seen.length = 0
+    await fetcher.verify(fourth.accessToken())
+    t.deepEqual(eventsOf(seen, 'jwks'), ['start', 'end', 'asyncStart', 'asyncEnd'])
+    t.like(fetches().at(-1)[2], {
+      jwksUri: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TraceJwks4/.well-known/jwks.json',
+      fetcher: true,
+      keys: fourth.jwks.keys.length,
+    })
+    const broken = createVerifier({
+      userPoolId: 'us-east-1_TraceJwks5',
+      clientId: 'web',
+      tokenUse: null,
+      fetcher: async () => Promise.reject(new Error('down')),
+    })
+    seen.length = 0
+    await t.throwsAsync(broken.verify(createTestIssuer({ userPoolId: 'us-east-1_TraceJwks5', clientId: 'web' }).accessToken()))
+    t.deepEqual(eventsOf(seen, 'jwks'), ['start', 'end', 'error', 'asyncStart', 'asyncEnd'])
+    t.is(fetches().at(-1)[2].code, 'FetchError')
+  },
+)
 
 test.serial("a user's life, with refreshes by the sessions layer: every event seen, nothing secret in any", async (t) => {
   const poolData = await createPool()

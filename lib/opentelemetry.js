@@ -5,7 +5,8 @@
 // where the method was called; each request it made to Cognito is a CLIENT child span with the
 // semantic conventions for AWS SDK calls (rpc.system 'aws-api', rpc.service, rpc.method,
 // aws.request_id, http.response.status_code, cloud.region) and a sample of `rpc.client.duration`.
-// Refreshes by the sessions layer are spans too; verifications only when asked (`verify: true`),
+// Refreshes by the sessions layer, JWKS fetches and machine-token fetches are spans too (the
+// fetches CLIENT spans of their own: many calls may wait for one); verifications only when asked (`verify: true`),
 // as they are many and fast. Nothing secret reaches a span: the channels carry none.
 
 const dc = require('node:diagnostics_channel')
@@ -123,6 +124,38 @@ function instrument(options = {}) {
           kind: api.SpanKind.INTERNAL,
           attributes: { 'cognito.session.store': context.store },
         }),
+      finish: (span) => span.end(),
+      sync: () => false,
+    }),
+    jwks: spanHandlers(spans, {
+      begin: (context) =>
+        tracer.startSpan('GET', {
+          kind: api.SpanKind.CLIENT,
+          attributes: { 'http.request.method': 'GET', 'url.full': context.jwksUri, 'cognito.jwks.fetcher': context.fetcher === true },
+        }),
+      finish(span, context) {
+        if (context.status != null) span.setAttribute('http.response.status_code', context.status)
+        if (context.keys != null) span.setAttribute('cognito.jwks.keys', context.keys)
+        span.end()
+      },
+      sync: () => false,
+    }),
+    'machine-token': spanHandlers(spans, {
+      begin: (context) =>
+        context.source === 'api'
+          ? tracer.startSpan(`${SERVICE}.GetClientToken`, {
+              kind: api.SpanKind.CLIENT,
+              attributes: {
+                'rpc.system': 'aws-api',
+                'rpc.service': SERVICE,
+                'rpc.method': 'GetClientToken',
+                'cognito.scope': context.scope,
+              },
+            })
+          : tracer.startSpan('POST', {
+              kind: api.SpanKind.CLIENT,
+              attributes: { 'http.request.method': 'POST', 'url.full': context.tokenUrl, 'cognito.scope': context.scope },
+            }),
       finish: (span) => span.end(),
       sync: () => false,
     }),

@@ -6,7 +6,7 @@
 const { NativeVerifier, parseUserPoolId: poolUrls } = require('./native.js')
 const { makeError } = require('./errors.js')
 const { JwtInvalidClaimError, ParameterValidationError } = require('./jwt-errors.js')
-const { channels, traced, tracedSync } = require('./tracing.js')
+const { channels, traced, tracedSync, fetchStarted } = require('./tracing.js')
 
 /** A verifier's Errors: aws-jwt-verify's classes, and bad options or arguments its ParameterValidationError (code InvalidParameterException, 400). */
 const verifierError = (fields) => makeError(fields, fields.code === 'InvalidParameterException' ? ParameterValidationError : undefined)
@@ -260,7 +260,10 @@ class Verifier {
     let fetching = this.#fetches.get(uri)
     if (!fetching) {
       fetching = (async () => {
+        const ended = fetchStarted(channels.jwks, { jwksUri: uri, fetcher: true })
+        const started = performance.now()
         let text = null
+        let keys = null
         let timer
         const timedOut = new Promise((resolve) => {
           timer = setTimeout(resolve, this.#fetchTimeout, undefined)
@@ -270,12 +273,15 @@ class Verifier {
           // A fetcher that answers nothing within the timeout is a failed fetch, not a hang.
           const jwks = await Promise.race([this.#fetcher(uri), timedOut])
           if (jwks !== undefined) text = JSON.stringify(jwks) ?? null
+          if (Array.isArray(jwks?.keys)) keys = jwks.keys.length
         } catch {
           // The fetcher's own error stays the caller's: the verification answers FetchError.
         } finally {
           clearTimeout(timer)
         }
         this.#native.fetched(uri, text, token)
+        const failed = text === null && { code: 'FetchError', message: "The verifier's fetcher failed", statusCode: 503 }
+        ended?.({ ...failed, keys, durationMs: performance.now() - started })
       })().finally(() => this.#fetches.delete(uri))
       this.#fetches.set(uri, fetching)
     }

@@ -15,6 +15,7 @@ mod config;
 mod context;
 mod devices;
 mod error;
+mod fetches;
 mod http;
 mod mfa;
 mod oauth;
@@ -258,7 +259,7 @@ pub async fn call(
         // before the deadline: waiting that long after it always sees the refresh end.
         (outcome, cognito.take_refreshed(deadline * 2).await)
     });
-    let (result, refreshed) = tokio::spawn(work).await.unwrap_or_else(|_| {
+    let (result, refreshed) = fetches::spawn(work).await.unwrap_or_else(|_| {
         let error =
             Error::internal("the call failed inside cognito-user-pool (a bug: please report it)");
         (Err(error), None)

@@ -6,11 +6,17 @@
 use crate::call_state::CallState;
 use crate::config::PoolConfig;
 use crate::error::{Error, Result};
+use crate::fetches::{Watch, Watcher};
 use crate::verify::Verifier;
-use napi::bindgen_prelude::{Either, PromiseRaw};
+use napi::bindgen_prelude::{Either, Function, PromiseRaw};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Env;
+use napi::Status;
 use napi_derive::napi;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 /// The runtime every call runs on: one async worker, which does all the network work (one core
@@ -44,6 +50,47 @@ fn init() {
 #[used]
 #[link_section = ".drectve"]
 static EXPORT_ENTRY_POINT: [u8; 33] = *b" -export:napi_register_module_v1 ";
+
+thread_local! {
+    /// This JS thread's watcher of shared fetches (module `fetches`), once the facade gave it.
+    /// Each JS thread (the main one, each worker) is one env with its own tracing channels.
+    static WATCHER: RefCell<Option<Watcher>> = const { RefCell::new(None) };
+}
+
+/// Where the shared fetches (a JWKS, a machine token) that this JS thread's calls start are
+/// reported: `report`, called on this thread with each report as JSON. It does not keep the
+/// event loop alive.
+#[napi]
+pub fn watch_fetches(report: Function<String, ()>) -> napi::Result<()> {
+    let report = report
+        .build_threadsafe_function()
+        .weak::<true>()
+        .callee_handled::<false>()
+        .build()?;
+    WATCHER.with(|w| *w.borrow_mut() = Some(Arc::new(JsWatcher(report))));
+    Ok(())
+}
+
+/// A JS thread's `report` function, callable from the runtime's threads.
+struct JsWatcher(ThreadsafeFunction<String, (), String, Status, false, true>);
+
+impl Watch for JsWatcher {
+    fn send(&self, report: String) {
+        self.0.call(report, ThreadsafeFunctionCallMode::NonBlocking);
+    }
+
+    fn deliver(&self, report: String) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            // An error means the thread is gone, and with it whoever would read the report.
+            let _ = self.0.call_async(report).await;
+        })
+    }
+}
+
+/// `work`, whose shared fetches are reported to this JS thread's watcher.
+fn watched<F: Future>(work: F) -> impl Future<Output = F::Output> {
+    crate::fetches::watched(WATCHER.with(|w| w.borrow().clone()), work)
+}
 
 /// The calls in flight that were given an AbortSignal, by the id the facade gave them.
 type Abortable = Arc<Mutex<HashMap<u32, Arc<CallState>>>>;
@@ -99,11 +146,11 @@ impl NativePool {
             calls.insert(abort_id, state.clone());
             Registered(self.abortable.clone(), abort_id)
         });
-        env.spawn_future(async move {
+        env.spawn_future(watched(async move {
             let answer = crate::call(config, method, params, state).await;
             drop(registered);
             Ok(answer)
-        })
+        }))
     }
 
     /// A call of one of `methodsAnsweredNow()` on this thread: its answer, as `call` resolves
@@ -205,13 +252,13 @@ impl NativeVerifier {
         token: String,
     ) -> napi::Result<PromiseRaw<'env, Option<Refusal>>> {
         let verifier = self.verifier.clone();
-        env.spawn_future(async move {
+        env.spawn_future(watched(async move {
             let loaded = match verifier {
                 Ok(verifier) => verifier.load_for(&token).await,
                 Err(error) => Err(error),
             };
             Ok(loaded.err().map(Refusal::from))
-        })
+        }))
     }
 
     /// For a verifier with a JS fetcher: the JWKS URL to fetch for the token's pool, null when
@@ -247,13 +294,13 @@ impl NativeVerifier {
     #[napi]
     pub fn hydrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<Refusal>>> {
         let verifier = self.verifier.clone();
-        env.spawn_future(async move {
+        env.spawn_future(watched(async move {
             let loaded = match verifier {
                 Ok(verifier) => verifier.hydrate().await,
                 Err(error) => Err(error),
             };
             Ok(loaded.err().map(Refusal::from))
-        })
+        }))
     }
 
     /// Keys given as a JWKS document (JSON) for one pool; null, or the error.

@@ -20,6 +20,7 @@ use base64::Engine as _;
 use hyper::body::Bytes;
 use hyper::Method;
 use serde::Deserialize;
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -281,6 +282,30 @@ impl Source {
     }
 }
 
+/// [`fetch_machine_token`], reported to the watcher of the call that started it (module
+/// `fetches`): the source and scopes, then the token's expiry or the failure; never the token.
+async fn fetch_reported(
+    config: &PoolConfig,
+    source: &Source,
+    scope: &str,
+) -> Result<(MachineToken, i64)> {
+    let about = match source {
+        Source::Domain => {
+            json!({ "source": "domain", "tokenUrl": token_url(config)?, "scope": scope })
+        }
+        Source::Api(_) => json!({ "source": "api", "scope": scope }),
+    };
+    let report = crate::fetches::start("machineToken", about);
+    let fetched = fetch_machine_token(config, source, scope).await;
+    if let Some(report) = report {
+        let expires_at = fetched.as_ref().ok().map(|(token, _)| token.expires_at);
+        report
+            .end(json!({ "expiresAt": expires_at }), fetched.as_ref().err())
+            .await;
+    }
+    fetched
+}
+
 /// A machine token from `source`, with how long it may be kept.
 async fn fetch_machine_token(
     config: &PoolConfig,
@@ -364,8 +389,8 @@ pub async fn client_credentials(cognito: &Cognito, params: &Params) -> Result<Ma
                     state.fetch = Some(answer.clone());
                     let (slot, config, scope) = (slot.clone(), config.clone(), scope.clone());
                     let source = source.clone();
-                    tokio::spawn(async move {
-                        let fetched = fetch_machine_token(&config, &source, &scope).await;
+                    crate::fetches::spawn(async move {
+                        let fetched = fetch_reported(&config, &source, &scope).await;
                         let mut state = slot.lock().unwrap_or_else(|p| p.into_inner());
                         state.fetch = None;
                         if let Ok(kept) = &fetched {

@@ -11,7 +11,7 @@ use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents, Verifi
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hyper::body::Bytes;
-use hyper::Method;
+use hyper::{Method, StatusCode};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -241,9 +241,26 @@ pub fn keys_of(mut jwks: Value) -> Result<HashMap<String, Arc<Key>>> {
         .collect())
 }
 
-/// The JWKS at `url`, within `timeout`. A connection that breaks (reset, closed early: a kept-alive
-/// one the server had dropped) is tried once more within what is left of the timeout.
-async fn fetch(url: &str, timeout: Duration) -> Result<HashMap<String, Arc<Key>>> {
+/// [`fetch`], reported to the watcher of the call that runs it (module `fetches`): the URL, then
+/// the HTTP status and the number of keys, or the failure.
+async fn fetch_reported(url: &str, timeout: Duration) -> Result<HashMap<String, Arc<Key>>> {
+    let report = crate::fetches::start("jwks", serde_json::json!({ "jwksUri": url }));
+    let (status, loaded) = fetch(url, timeout).await;
+    if let Some(report) = report {
+        let keys = loaded.as_ref().ok().map(HashMap::len);
+        let outcome = serde_json::json!({ "status": status.map(|s| s.as_u16()), "keys": keys });
+        report.end(outcome, loaded.as_ref().err()).await;
+    }
+    loaded
+}
+
+/// The JWKS at `url`, within `timeout`, with the HTTP status when one came. A connection that
+/// breaks (reset, closed early: a kept-alive one the server had dropped) is tried once more
+/// within what is left of the timeout.
+async fn fetch(
+    url: &str,
+    timeout: Duration,
+) -> (Option<StatusCode>, Result<HashMap<String, Arc<Key>>>) {
     let failed = |what: &str| unavailable(format!("Could not fetch the pool's JWKS: {what}"));
     let deadline = Instant::now() + timeout;
     let get = |timeout| {
@@ -262,14 +279,17 @@ async fn fetch(url: &str, timeout: Duration) -> Result<HashMap<String, Arc<Key>>
         }
         answer => answer,
     };
-    let (status, body) = answer.map_err(|failure| match failure {
-        Failure::NotAUrl => Error::invalid_param("the JWKS URL is not a URL"),
-        other => failed(&other.to_string()),
-    })?;
+    let (status, body) = match answer {
+        Ok(answer) => answer,
+        Err(Failure::NotAUrl) => {
+            return (None, Err(Error::invalid_param("the JWKS URL is not a URL")))
+        }
+        Err(other) => return (None, Err(failed(&other.to_string()))),
+    };
     if !status.is_success() {
-        return Err(failed(&format!("HTTP {status}")));
+        return (Some(status), Err(failed(&format!("HTTP {status}"))));
     }
-    parse(&body)
+    (Some(status), parse(&body))
 }
 
 /// What is known of one JWKS URL. `state` holds the keys and the last load's time and failure;
@@ -427,7 +447,7 @@ impl Jwks {
             return Ok(());
         }
         let before = self.generation();
-        self.store(fetch(url, timeout).await);
+        self.store(fetch_reported(url, timeout).await);
         self.settled(kid, Some(before), wait).map(|_| ())
     }
 }
