@@ -24,8 +24,6 @@ const FRAMEWORKS = {
   CoreFoundation: /^_(CF|kCF)/,
   Security: /^_(Sec|kSec|CMS|SSL|Authorization)/,
 }
-/** Symbols looked up in the process that loads the addon: Node's N-API. */
-const FROM_NODE = /^_napi_/
 
 const stubFile = (framework) => path.join(STUBS, `${framework}.framework`, `${framework}.tbd`)
 
@@ -80,12 +78,13 @@ function flatSymbols(file) {
 }
 
 /**
- * Adds to the stubs the symbols `file` still looks up flat (Node's excepted); true when a stub
+ * Adds to the stubs the symbols `file` still looks up flat (N-API is not among them: the addon
+ * finds it with dlsym when it loads, napi's `dyn-symbols`); true when a stub
  * changed, so the binary must be linked again. A symbol of no known framework is an error: a new
  * dependency links something these stubs do not cover.
  */
 function learnFrom(file) {
-  const missing = [...flatSymbols(file)].filter((s) => !FROM_NODE.test(s))
+  const missing = [...flatSymbols(file)]
   if (!missing.length) return false
   for (const [framework, names] of Object.entries(FRAMEWORKS)) {
     const mine = missing.filter((s) => names.test(s))
@@ -96,4 +95,4 @@ function learnFrom(file) {
   return true
 }
 
-module.exports = { FRAMEWORKS, FROM_NODE, ensureStubs, flatSymbols, learnFrom }
+module.exports = { FRAMEWORKS, ensureStubs, flatSymbols, learnFrom }

@@ -412,7 +412,7 @@ mod tests {
                 .headers_mut()
                 .insert("x-amzn-errortype", value.to_owned());
         }
-        let mut ctx = InterceptorContext::new(Input::doesnt_matter());
+        let mut ctx = InterceptorContext::new(Input::erase(()));
         ctx.set_response(response);
         NeverRetryLimitExceeded.classify_retry(&ctx)
     }

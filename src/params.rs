@@ -9,9 +9,7 @@ use std::collections::HashMap;
 
 /// Every top-level param name a method reads. The facade reads exactly these from the caller's
 /// params, property by property (inherited properties and getters count, as in the original),
-/// so a name a method reads must be listed here; debug builds check it on every read. Only the
-/// N-API binding reads it.
-#[cfg_attr(not(feature = "node"), allow(dead_code))]
+/// so a name a method reads must be listed here; debug builds check it on every read.
 pub const NAMES: &[&str] = &[
     "username",
     "password",
@@ -190,7 +188,7 @@ impl Params {
     /// A value that is absent, null or `''` counts as not given; one the facade marked as
     /// unusable (NaN, a BigInt, a getter that threw...) is refused, naming the field.
     fn given(&self, name: &str) -> Result<Option<&Value>> {
-        #[cfg(all(debug_assertions, feature = "node"))]
+        #[cfg(debug_assertions)]
         debug_assert!(
             !self.prefix.is_empty() || NAMES.contains(&name),
             "params::NAMES lacks {name}"
@@ -476,7 +474,7 @@ mod tests {
 
     #[test]
     fn strings_name_the_field_and_never_quote_the_value() {
-        let params = p(r#"{"username":"alice","password":12345,"code":"","x":null}"#);
+        let params = p(r#"{"username":"alice","password":12345,"code":"","nonce":null}"#);
         assert_eq!(params.string("username").unwrap(), "alice");
         let e = params.string("password").unwrap_err();
         assert_eq!(e.message, "password must be a string, not a number");
@@ -486,10 +484,10 @@ mod tests {
             "code is required"
         );
         assert_eq!(
-            params.string("missing").unwrap_err().message,
-            "missing is required"
+            params.string("newPassword").unwrap_err().message,
+            "newPassword is required"
         );
-        assert_eq!(params.optional_string("x").unwrap(), None);
+        assert_eq!(params.optional_string("nonce").unwrap(), None);
     }
 
     #[test]
@@ -562,14 +560,14 @@ mod tests {
 
     #[test]
     fn booleans() {
-        let params = p(r#"{"a":true,"b":"true"}"#);
-        assert_eq!(params.optional_bool("a").unwrap(), Some(true));
-        assert_eq!(params.optional_bool("none").unwrap(), None);
+        let params = p(r#"{"permanent":true,"remembered":"true"}"#);
+        assert_eq!(params.optional_bool("permanent").unwrap(), Some(true));
+        assert_eq!(params.optional_bool("suppressMessage").unwrap(), None);
         assert!(params
-            .optional_bool("b")
+            .optional_bool("remembered")
             .unwrap_err()
             .message
-            .contains("b must be a boolean"));
+            .contains("remembered must be a boolean"));
     }
 
     #[test]

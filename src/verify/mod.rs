@@ -658,7 +658,6 @@ pub async fn verify_token(cognito: &Cognito, params: &Params) -> Result<Box<RawV
 
 /// `verifyToken` on the calling thread, as `createVerifier`'s `verifySync` runs: its answer, or
 /// None when the pool's keys must first be loaded (the call then goes [`verify_token`]'s way).
-#[cfg_attr(not(feature = "node"), allow(dead_code))]
 pub fn verify_token_now(config: &PoolConfig, params: &Params) -> Option<Result<Box<RawValue>>> {
     let verified = token_and_checks(params)
         .and_then(|(token, checks)| pool_verifier(config)?.verify_sync(token, Some(&checks)));
