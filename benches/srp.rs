@@ -1,4 +1,4 @@
-//! `cargo bench --bench srp`: the client-side SRP steps of one login.
+//! `cargo bench -p cognito-user-pool-benches --bench srp`: the client-side SRP steps of one login.
 //! `generate` is a and A = g^a (fixed-base table); `claim` is u, x, g^x (table), S (fixed windows,
 //! yielding between slices), HKDF and the HMAC signature. Their sum is the SRP CPU of one login, and
 //! also of a remembered device's DEVICE_SRP_AUTH (the same two steps with the device's names).

@@ -1,4 +1,4 @@
-//! `cargo bench --bench verify`: one RS256 token's verification in Rust,
+//! `cargo bench -p cognito-user-pool-benches --bench verify`: one RS256 token's verification in Rust,
 //! beside the floor under it: the signature check alone with the key parsed once (AWS-LC), and
 //! the token's decoding alone. What the N-API call and the JS object add is in bench/verify.js.
 
