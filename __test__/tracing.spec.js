@@ -8,6 +8,8 @@
 
 const dc = require('node:diagnostics_channel')
 const http = require('node:http')
+const { once } = require('node:events')
+const { Worker } = require('node:worker_threads')
 const test = require('ava')
 const cognitoUserPool = require('..')
 const { createVerifier } = cognitoUserPool
@@ -197,6 +199,77 @@ test.serial(
     t.is(fetches().at(-1)[2].code, 'FetchError')
   },
 )
+
+test.serial(
+  "a fetch is traced on the JS thread whose call started it: a worker's own fetch in the worker, none in the main thread",
+  async (t) => {
+    const seen = record(t)
+    const issuer = createTestIssuer({ userPoolId: 'us-east-1_TraceWorker1', clientId: 'web' })
+    t.teardown(() => issuer.close())
+    const { poolData } = await issuer.serve()
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads')
+     const dc = require('node:diagnostics_channel')
+     const cognitoUserPool = require(workerData.main)
+     const events = []
+     dc.tracingChannel('cognito-user-pool:jwks').subscribe(Object.fromEntries(
+       ['start', 'end', 'asyncStart', 'asyncEnd', 'error'].map((e) => [e, (c) => events.push([e, c.jwksUri, c.status])])))
+     cognitoUserPool(workerData.poolData).verifyToken({ token: workerData.token })
+       .then(() => parentPort.postMessage(events), (err) => parentPort.postMessage(err.code))`,
+      { eval: true, workerData: { main: require.resolve('..'), poolData, token: issuer.accessToken() } },
+    )
+    const [events] = await once(worker, 'message')
+    await worker.terminate()
+    t.deepEqual(events, [
+      ['start', poolData.jwksUrl, undefined],
+      ['end', poolData.jwksUrl, undefined],
+      ['asyncStart', poolData.jwksUrl, 200],
+      ['asyncEnd', poolData.jwksUrl, 200],
+    ])
+    t.deepEqual(eventsOf(seen, 'jwks'), [], "the main thread's subscriber saw none of it")
+  },
+)
+
+test.serial('a JS thread that stays busy holds back others waiting for its fetch for a bounded time, not until it is free', async (t) => {
+  const seen = record(t)
+  const issuer = createTestIssuer({ userPoolId: 'us-east-1_TraceBusy1', clientId: 'web' })
+  const jwks = JSON.stringify(issuer.jwks)
+  const BUSY_MS = 4000
+  let busyUntil = 0
+  // The keys' server answers, then this thread runs synchronously for BUSY_MS: the fetch's end
+  // cannot reach this thread's channel meanwhile.
+  const server = await listenOnLoopback(
+    http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json').end(jwks)
+      setImmediate(() => {
+        worker.postMessage('go')
+        busyUntil = Date.now() + BUSY_MS
+        while (Date.now() < busyUntil);
+      })
+    }),
+  )
+  t.teardown(() => server.close())
+  const poolData = { UserPoolId: issuer.userPoolId, ClientId: 'web', jwksUrl: `${server.url}/jwks.json` }
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads')
+     const cognitoUserPool = require(workerData.main)
+     parentPort.once('message', () =>
+       cognitoUserPool(workerData.poolData).verifyToken({ token: workerData.token })
+         .then(() => parentPort.postMessage(Date.now()), (err) => parentPort.postMessage(err.code)))`,
+    { eval: true, workerData: { main: require.resolve('..'), poolData, token: issuer.accessToken() } },
+  )
+  t.teardown(() => worker.terminate())
+  await once(worker, 'online')
+  const pool = cognitoUserPool(poolData)
+  const [claims, [workerDone]] = await Promise.all([pool.verifyToken({ token: issuer.accessToken() }), once(worker, 'message')])
+  t.is(claims.token_use, 'access')
+  t.is(typeof workerDone, 'number', String(workerDone))
+  t.true(workerDone < busyUntil, 'the worker had its keys while this thread was still busy')
+  // This thread's trace of the fetch still ends: its report waits in the queue, and arrives after
+  // the answers (the wait for it ran out).
+  while (!eventsOf(seen, 'jwks').includes('asyncEnd')) await sleep(10)
+  t.deepEqual(eventsOf(seen, 'jwks'), ['start', 'end', 'asyncStart', 'asyncEnd'])
+})
 
 test.serial("a user's life, with refreshes by the sessions layer: every event seen, nothing secret in any", async (t) => {
   const poolData = await createPool()

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Where one JS thread's reports go, each as one JSON text.
 pub trait Watch: Send + Sync {
@@ -29,6 +29,11 @@ pub type Watcher = Arc<dyn Watch>;
 tokio::task_local! {
     static WATCHER: Watcher;
 }
+
+/// How long a fetch's end waits for its JS thread to take the report. The calls waiting for the
+/// fetch, on any thread, wait with it: a thread busy for longer (a long synchronous task) does not
+/// hold back the others, and its report then arrives after their answers.
+const DELIVERY_WAIT: Duration = Duration::from_secs(1);
 
 /// Tells the reports of concurrent fetches apart.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -81,7 +86,8 @@ pub fn start(kind: &str, about: Value) -> Option<Reported> {
 
 impl Reported {
     /// Reports the end: `outcome`'s fields (a status, a count) and, on failure, the error's
-    /// code, message and status; resolves once the report was delivered.
+    /// code, message and status; resolves once the report was delivered (or after
+    /// [`DELIVERY_WAIT`]).
     pub async fn end(mut self, outcome: Value, failure: Option<&Error>) {
         self.ended = true;
         let mut end = match outcome {
@@ -94,7 +100,7 @@ impl Reported {
             end.insert("statusCode".into(), error.status_code.into());
         }
         let report = self.report(end);
-        self.watcher.deliver(report).await;
+        let _ = tokio::time::timeout(DELIVERY_WAIT, self.watcher.deliver(report)).await;
     }
 
     /// The end's report: `end` with the fetch's duration.
