@@ -57,8 +57,9 @@ function fetchStarted(channel, context) {
 const reported = new Map()
 
 /**
- * A native fetch's report: its start (with its context) or its end. The native side waits for
- * an end to be published before it answers the calls that waited for that fetch; nothing thrown
+ * A native fetch's report: its start (with its context) or its end. The native side waits (at
+ * most a second) for an end to be published before it answers the calls that waited for that
+ * fetch; nothing thrown
  * here may reach it (N-API would end the process), so a throw is Node's uncaught exception, as a
  * throwing subscriber's is.
  */
