@@ -19,7 +19,7 @@ export declare class NativePool {
    * it) may already be gone. A call with an `abort_id` (not 0) is registered here, before this
    * returns, so that `abort` finds it at any moment after.
    */
-  call(method: string, params: string, abortId: number, traced: boolean): Promise<string>
+  call(method: string, params: string, abortId: number, traced: boolean, watchFetches: boolean): Promise<string>
   /**
    * A call of one of `methodsAnsweredNow()` on this thread: its answer, as `call` resolves
    * it, or null when it must go through `call` after all.
@@ -53,7 +53,7 @@ export declare class NativeVerifier {
    * Loads the keys the token's pool needs (one fetch per URL at a time, at most once per
    * window); resolves with null, or with the error.
    */
-  loadFor(token: string): Promise<Refusal | undefined | null>
+  loadFor(token: string, watchFetches: boolean): Promise<Refusal | undefined | null>
   /**
    * For a verifier with a JS fetcher: the JWKS URL to fetch for the token's pool, null when
    * no fetch is due, or why not (the window's wait, the last failure).
@@ -67,7 +67,7 @@ export declare class NativeVerifier {
   /** The JWKS URLs whose keys are not loaded yet (for `hydrate` with a JS fetcher). */
   unloaded(): Array<string>
   /** Loads every pool's keys not loaded yet; resolves with null, or with the error. */
-  hydrate(): Promise<Refusal | undefined | null>
+  hydrate(watchFetches: boolean): Promise<Refusal | undefined | null>
   /** Keys given as a JWKS document (JSON) for one pool; null, or the error. */
   cacheJwks(jwks: string, userPoolId?: string | undefined | null): Refusal | null
   /** The JWK that verifies `token`, when it is known (for a custom check). */

@@ -7,7 +7,7 @@
 const { methodsAnsweredNow } = require('./native.js')
 const { readParams } = require('./params.js')
 const { makeError, invalidParams, abortError, internalError } = require('./errors.js')
-const { channels, traced } = require('./tracing.js')
+const { channels, traced, fetchesTraced } = require('./tracing.js')
 
 const ANSWERED_NOW = new Set(methodsAnsweredNow())
 
@@ -32,10 +32,10 @@ function readSignal(params) {
  * it had in flight runs to its end, so tokens a refresh obtained still reach the hook.
  */
 function answerOf(pool, method, json, signal, traced) {
-  if (!signal) return pool.binding.call(method, json, 0, traced)
+  if (!signal) return pool.binding.call(method, json, 0, traced, fetchesTraced())
   pool.lastAbortId = (pool.lastAbortId % 0xffffffff) + 1
   const id = pool.lastAbortId
-  const answer = pool.binding.call(method, json, id, traced)
+  const answer = pool.binding.call(method, json, id, traced, fetchesTraced())
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       resolve({ aborted: true, mayHaveReachedCognito: pool.binding.abort(id) })

@@ -59,9 +59,8 @@ const reported = new Map()
 /**
  * A native fetch's report: its start (with its context) or its end. The native side waits (at
  * most a second) for an end to be published before it answers the calls that waited for that
- * fetch; nothing thrown
- * here may reach it (N-API would end the process), so a throw is Node's uncaught exception, as a
- * throwing subscriber's is.
+ * fetch; nothing thrown here may reach it (N-API would end the process), so a throw is Node's
+ * uncaught exception, as a throwing subscriber's is.
  */
 function onReport(text) {
   try {
@@ -82,6 +81,12 @@ function onReport(text) {
 }
 watchFetches(onReport)
 
+/**
+ * Whether a native call should report the JWKS and machine-token fetches it starts: only when
+ * someone listens, so that an untraced fetch reports nothing and waits for no JS thread.
+ */
+const fetchesTraced = () => channels.jwks.hasSubscribers || channels.machineToken.hasSubscribers
+
 /** `fn()` (a promise) traced on `channel` with `context` when anyone listens; else just `fn()`. */
 function traced(channel, context, fn) {
   if (!channel.hasSubscribers) return fn()
@@ -94,4 +99,4 @@ function tracedSync(channel, context, fn) {
   return channel.traceSync(fn, context)
 }
 
-module.exports = { channels, traced, tracedSync, fetchStarted }
+module.exports = { channels, traced, tracedSync, fetchStarted, fetchesTraced }

@@ -6,7 +6,7 @@
 const { NativeVerifier, parseUserPoolId: poolUrls } = require('./native.js')
 const { makeError } = require('./errors.js')
 const { JwtInvalidClaimError, ParameterValidationError } = require('./jwt-errors.js')
-const { channels, traced, tracedSync, fetchStarted } = require('./tracing.js')
+const { channels, traced, tracedSync, fetchStarted, fetchesTraced } = require('./tracing.js')
 
 /** A verifier's Errors: aws-jwt-verify's classes, and bad options or arguments its ParameterValidationError (code InvalidParameterException, 400). */
 const verifierError = (fields) => makeError(fields, fields.code === 'InvalidParameterException' ? ParameterValidationError : undefined)
@@ -215,7 +215,7 @@ class Verifier {
       claims = this.#claims(token, call)
     } catch (err) {
       if (!this.#native.needsKeys(err.code)) throw err
-      const failed = this.#fetcher ? await this.#fetchFor(token) : await this.#native.loadFor(token)
+      const failed = this.#fetcher ? await this.#fetchFor(token) : await this.#native.loadFor(token, fetchesTraced())
       if (failed) throw verifierError(failed)
       claims = this.#claims(token, call)
     }
@@ -237,7 +237,7 @@ class Verifier {
       await Promise.all(this.#native.unloaded().map((uri) => this.#fetch(uri)))
       return
     }
-    const failed = await this.#native.hydrate()
+    const failed = await this.#native.hydrate(fetchesTraced())
     if (failed) throw verifierError(failed)
   }
 

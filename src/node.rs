@@ -87,9 +87,12 @@ impl Watch for JsWatcher {
     }
 }
 
-/// `work`, whose shared fetches are reported to this JS thread's watcher.
-fn watched<F: Future>(work: F) -> impl Future<Output = F::Output> {
-    crate::fetches::watched(WATCHER.with(|w| w.borrow().clone()), work)
+/// `work`, whose shared fetches are reported to this JS thread's watcher when `watch` (the
+/// facade's word that their channels have subscribers): else nothing is reported, and no fetch
+/// waits for this thread.
+fn watched<F: Future>(watch: bool, work: F) -> impl Future<Output = F::Output> {
+    let watcher = watch.then(|| WATCHER.with(|w| w.borrow().clone())).flatten();
+    crate::fetches::watched(watcher, work)
 }
 
 /// The calls in flight that were given an AbortSignal, by the id the facade gave them.
@@ -138,6 +141,7 @@ impl NativePool {
         params: String,
         abort_id: u32,
         traced: bool,
+        watch_fetches: bool,
     ) -> napi::Result<PromiseRaw<'env, String>> {
         let config = self.config.clone();
         let state = Arc::new(CallState::new(traced));
@@ -146,7 +150,7 @@ impl NativePool {
             calls.insert(abort_id, state.clone());
             Registered(self.abortable.clone(), abort_id)
         });
-        env.spawn_future(watched(async move {
+        env.spawn_future(watched(watch_fetches, async move {
             let answer = crate::call(config, method, params, state).await;
             drop(registered);
             Ok(answer)
@@ -250,9 +254,10 @@ impl NativeVerifier {
         &self,
         env: &'env Env,
         token: String,
+        watch_fetches: bool,
     ) -> napi::Result<PromiseRaw<'env, Option<Refusal>>> {
         let verifier = self.verifier.clone();
-        env.spawn_future(watched(async move {
+        env.spawn_future(watched(watch_fetches, async move {
             let loaded = match verifier {
                 Ok(verifier) => verifier.load_for(&token).await,
                 Err(error) => Err(error),
@@ -292,9 +297,13 @@ impl NativeVerifier {
 
     /// Loads every pool's keys not loaded yet; resolves with null, or with the error.
     #[napi]
-    pub fn hydrate<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<Refusal>>> {
+    pub fn hydrate<'env>(
+        &self,
+        env: &'env Env,
+        watch_fetches: bool,
+    ) -> napi::Result<PromiseRaw<'env, Option<Refusal>>> {
         let verifier = self.verifier.clone();
-        env.spawn_future(watched(async move {
+        env.spawn_future(watched(watch_fetches, async move {
             let loaded = match verifier {
                 Ok(verifier) => verifier.hydrate().await,
                 Err(error) => Err(error),
