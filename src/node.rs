@@ -91,7 +91,9 @@ impl Watch for JsWatcher {
 /// facade's word that their channels have subscribers): else nothing is reported, and no fetch
 /// waits for this thread.
 fn watched<F: Future>(watch: bool, work: F) -> impl Future<Output = F::Output> {
-    let watcher = watch.then(|| WATCHER.with(|w| w.borrow().clone())).flatten();
+    let watcher = watch
+        .then(|| WATCHER.with(|w| w.borrow().clone()))
+        .flatten();
     crate::fetches::watched(watcher, work)
 }
 
