@@ -190,12 +190,17 @@ test('bad poolData is reported through the callback of the first call, with a co
     [{ UserPoolId: 'nounderscore', ClientId: 'c' }, 'UserPoolId'],
     [{ UserPoolId: 'us-east-1_abc' }, 'ClientId'],
     [{ UserPoolId: 'us-east-1_abc', ClientId: 'c', timeout: 'soon' }, 'timeout'],
+    // A URL's credentials are sent by no request and would show in trace events: refused.
+    [{ UserPoolId: 'us-east-1_abc', ClientId: 'c', endpoint: 'http://u:secret@127.0.0.1:9' }, 'endpoint'],
+    [{ UserPoolId: 'us-east-1_abc', ClientId: 'c', jwksUrl: 'https://u:secret@keys.example/jwks.json' }, 'jwksUrl'],
+    [{ UserPoolId: 'us-east-1_abc', ClientId: 'c', domain: 'https://u:secret@auth.example' }, 'domain'],
   ]) {
     const { err, result, calls } = await viaCallback(cognitoUserPool(poolData), 'login', { username: 'u', password: 'p' })
     t.true(err instanceof Error)
     t.is(err.code, 'InvalidParameterException')
     t.is(err.name, 'InvalidParameterException')
     t.true(err.message.includes(field), err.message)
+    t.false(err.message.includes('secret'), err.message)
     t.is(result, undefined)
     t.is(calls, 1)
   }

@@ -322,6 +322,7 @@ test('bad options and bad tokens: coded errors from verify and verifySync, never
     { userPoolId: POOL, tokenUse: 'refresh', clientId: null },
     { userPoolId: POOL, tokenUse: null, clientId: null, customJwtCheck: 'yes' },
     { userPoolId: POOL, tokenUse: null, clientId: null, graceSeconds: 10n },
+    { userPoolId: POOL, tokenUse: null, clientId: null, jwksUri: 'https://u:secret@keys.example/jwks.json' },
     [],
   ]
   for (const options of bad) {

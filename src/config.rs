@@ -202,18 +202,18 @@ impl PoolConfig {
 
         let endpoint = opt_string(&data, "endpoint")?.filter(|s| !s.is_empty());
         if let Some(url) = &endpoint {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+            if !crate::http::is_http_url(url) {
                 return Err(Error::invalid_param(
-                    "poolData.endpoint must be an http:// or https:// URL",
+                    "poolData.endpoint must be an http:// or https:// URL, without credentials",
                 ));
             }
         }
 
         let jwks_url = opt_string(&data, "jwksUrl")?.filter(|s| !s.is_empty());
         if let Some(url) = &jwks_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+            if !crate::http::is_http_url(url) {
                 return Err(Error::invalid_param(
-                    "poolData.jwksUrl must be an http:// or https:// URL",
+                    "poolData.jwksUrl must be an http:// or https:// URL, without credentials",
                 ));
             }
         }
@@ -245,7 +245,7 @@ impl PoolConfig {
         let token_url = match opt_string(&data, "domain")?.filter(|s| !s.is_empty()) {
             None => None,
             Some(domain) => {
-                let base = if domain.starts_with("https://") || domain.starts_with("http://") {
+                let base = if crate::http::is_http_url(&domain) {
                     domain.trim_end_matches('/').to_owned()
                 } else if domain
                     .bytes()
@@ -254,7 +254,7 @@ impl PoolConfig {
                     format!("https://{domain}")
                 } else {
                     return Err(Error::invalid_param(
-                        "poolData.domain must be a host name (e.g. mypool.auth.us-east-1.amazoncognito.com) or a URL",
+                        "poolData.domain must be a host name (e.g. mypool.auth.us-east-1.amazoncognito.com) or an http(s) URL without credentials",
                     ));
                 };
                 Some(format!("{base}/oauth2/token"))

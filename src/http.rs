@@ -102,3 +102,41 @@ pub async fn send(
     .await
     .map_err(|_| Failure::TimedOut)?
 }
+
+/// Whether `url` is one this package may be pointed at: http:// or https://, with no credentials
+/// before its host (`https://user:secret@host`). No request sends a URL's credentials, and a URL
+/// shows where no secret may: in trace events and spans.
+pub fn is_http_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    !authority.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_http_url;
+
+    #[test]
+    fn an_http_url_names_its_scheme_and_carries_no_credentials() {
+        for good in [
+            "https://cognito-idp.us-east-1.amazonaws.com/pool/.well-known/jwks.json",
+            "http://127.0.0.1:9229",
+            "https://keys.example/jwks.json?at=a@b",
+        ] {
+            assert!(is_http_url(good), "{good}");
+        }
+        for bad in [
+            "ftp://keys.example/jwks.json",
+            "keys.example",
+            "https://user:secret@keys.example/jwks.json",
+            "http://token@127.0.0.1:9/",
+        ] {
+            assert!(!is_http_url(bad), "{bad}");
+        }
+    }
+}

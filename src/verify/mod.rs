@@ -291,8 +291,10 @@ impl Verifier {
             let checks = options.checks()?;
             let jwks_url = options.string("jwksUri")?.map(str::to_owned);
             if let Some(url) = &jwks_url {
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    return Err(options.bad("jwksUri", "an http:// or https:// URL"));
+                if !crate::http::is_http_url(url) {
+                    return Err(
+                        options.bad("jwksUri", "an http:// or https:// URL, without credentials")
+                    );
                 }
             }
             let given = match object.get("jwks") {
